@@ -1,0 +1,17 @@
+// How front ends plug into the `mlarc` binary: each folder (importer/,
+// indexer/, search/) provides a register function that adds its subcommands to
+// the CLI11 app. The subcommand's callback stores its exit status in `status`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace mlarc::cli {
+
+/// Archive directory from --archive, else $MLARC_ARCHIVE, else ./mlarc-data.
+std::string default_archive_dir();
+
+void register_import(CLI::App& app, int& status);
+void register_index(CLI::App& app, int& status);
+void register_search(CLI::App& app, int& status);
+
+} // namespace mlarc::cli

@@ -1,0 +1,91 @@
+// mbox framing: turns a byte stream (plain, .gz, .xz, .zst; detected by magic
+// bytes) into messages, without ever holding more than one message plus a read
+// buffer in memory.
+//
+// Formats: mboxo, mboxrd, mboxcl, mboxcl2 (Content-Length), CRLF or LF, with the
+// split rules of docs FAILURE-MODES A.1-A.8: a message starts at a line
+// beginning "From " that follows a blank line or the start of the file and
+// parses as a From_ line (sender token plus date-like tail, "From -", or the
+// pipermail form "From user at host  Mon Dec  1 00:00:18 2008"). A From_ line
+// right after a non-blank line is accepted only when it parses strictly, and
+// the message gets flag_heuristic_split.
+//
+// Maildir directories and single .eml files are read by MaildirSource /
+// single-file sources in the same interface (see open_source()).
+#pragma once
+
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlarc {
+
+enum class MboxFormat { automatic, mboxo, mboxrd, mboxcl, mboxcl2, maildir };
+
+/// Parses "auto|mboxo|mboxrd|mboxcl|mboxcl2|maildir".
+Result<MboxFormat> parse_mbox_format(std::string_view name);
+std::string_view mbox_format_name(MboxFormat f);
+
+/// How the raw bytes of a message are escaped in the file they came from.
+enum class Escaping : int { none = 0, mboxo = 1, mboxrd = 2 };
+
+struct RawMessage {
+    std::string raw;        // the message bytes exactly as in the file, From_ line excluded,
+                            // the final line ending included; escaped as `escaping` says
+    std::string from_line;  // the From_ line without its line ending ("" for Maildir/eml)
+    uint64_t offset = 0;    // byte offset of the From_ line (or message start) in the
+                            // uncompressed stream
+    uint64_t end_offset = 0;// offset just past the message (start of next From_ line / EOF)
+    Escaping escaping = Escaping::none;
+    uint32_t flags = 0;     // MessageFlag bits found while framing (heuristic_split,
+                            // bad_content_length, truncated)
+    std::string origin;     // for Maildir: file name relative to the maildir; else ""
+};
+
+/// Unescapes raw bytes: mboxrd removes one '>' from lines matching ^>+From ,
+/// mboxo from lines matching ^>From . Returns raw unchanged for Escaping::none.
+std::string unescape(std::string_view raw, Escaping e);
+/// Escapes a message for writing as mboxrd (adds one '>' to ^>*From lines).
+std::string escape_mboxrd(std::string_view message);
+
+/// A stream of messages.
+class MessageSource {
+  public:
+    virtual ~MessageSource() = default;
+    /// Next message, std::nullopt at end. An I/O or decompression error is
+    /// returned as an Error (the messages before it were delivered).
+    virtual Result<std::optional<RawMessage>> next() = 0;
+    /// Bytes of input consumed so far (compressed bytes for compressed files),
+    /// and the total (file size, or sum of Maildir file sizes): for progress.
+    virtual uint64_t bytes_done() const = 0;
+    virtual uint64_t bytes_total() const = 0;
+    /// Warnings found while framing (e.g. "no From_ line: read as one message").
+    virtual std::vector<std::string> take_warnings() = 0;
+};
+
+struct OpenOptions {
+    MboxFormat format = MboxFormat::automatic;
+    uint64_t start_offset = 0; // resume: skip the uncompressed stream up to this offset,
+                               // which must be the offset of a From_ line
+    size_t max_message_size = 100u << 20; // bigger messages are truncated to this
+                                          // with flag_oversize (the rest is skipped)
+};
+
+/// Opens a file (mbox, compressed mbox, single message) or a Maildir directory
+/// (cur/ and new/, files sorted by name). Errors: not_found, unreadable,
+/// bad_input ("not an mbox": binary junk / no header-like first line).
+Result<std::unique_ptr<MessageSource>> open_source(const std::filesystem::path& path,
+                                                   const OpenOptions& opts = {});
+
+/// Lists the files an import of `path` should read: the path itself if a file
+/// or Maildir; for another directory, the mbox-like files in it (sorted,
+/// recursively, Maildirs as units).
+Result<std::vector<std::filesystem::path>> expand_inputs(const std::filesystem::path& path);
+
+} // namespace mlarc
