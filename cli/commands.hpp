@@ -14,4 +14,8 @@ void register_import(CLI::App& app, int& status);
 void register_index(CLI::App& app, int& status);
 void register_search(CLI::App& app, int& status);
 
+/// Brings the index of `archive` up to date after an import (indexer/).
+/// Returns the exit status.
+int run_index_after_import(const std::string& archive, bool quiet);
+
 } // namespace mlarc::cli

@@ -69,6 +69,7 @@ struct ParsedMessage {
     std::vector<Header> headers;         // all headers, decoded, in order (capped)
     std::string body_text;               // text for display/indexing: text parts, HTML as text
     std::string quoted_text;             // reserved: quoted parts kept apart if split (may be empty)
+    std::string attachment_text;         // text of text/* attachments (for indexing)
     std::vector<Attachment> attachments;
     std::vector<std::string> received_dates; // raw date parts of Received headers, newest first
     uint32_t flags = 0;                  // MessageFlag bits

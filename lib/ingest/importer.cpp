@@ -1,0 +1,486 @@
+// Implementation of the import pipeline (see importer.hpp).
+#include "ingest/importer.hpp"
+
+#include "mime/decode.hpp"
+#include "store/raw_codec.hpp"
+#include "util/date.hpp"
+#include "util/lock.hpp"
+#include "util/progress.hpp"
+#include "util/sha256.hpp"
+#include "util/strings.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <thread>
+#include <variant>
+
+namespace mlarc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t now_utc() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+struct Quarantined {
+    std::string raw;
+    std::string reason;
+    std::string raw_hash;
+    uint64_t offset = 0;
+};
+
+using Decoded = std::variant<IncomingMessage, Quarantined>;
+
+struct Batch {
+    std::vector<RawMessage> raw;
+    uint64_t end_offset = 0; // offset just past the last message of the batch
+    bool eof = false;
+};
+
+/// The identity of a message's content, used to tell a second delivery of the
+/// same message (a cross-post: each list adds its own List-Id, subject tag and
+/// footer, so the bytes differ) from different content reusing a Message-ID.
+/// It hashes what the author wrote in the headers: sender, Date, subject
+/// without list tags, recipients.
+std::string content_identity(const ParsedMessage& p) {
+    std::string key = p.from.address;
+    key += '\n';
+    key += p.date_header;
+    key += '\n';
+    key += normalise_subject(p.subject);
+    for (const auto* v : {&p.to, &p.cc}) {
+        key += '\n';
+        for (const auto& a : *v) {
+            key += a.address;
+            key += ',';
+        }
+    }
+    return sha256_hex(key);
+}
+
+/// Synthetic Message-ID for a message without one: a hash of its bytes with
+/// line endings normalised, so re-imports give the same id.
+std::string synthetic_mid(std::string_view raw) {
+    std::string norm;
+    norm.reserve(raw.size());
+    for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
+        norm += raw[i];
+    }
+    return sha256_hex(norm) + "@generated.invalid";
+}
+
+Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts) {
+    const auto t0 = Clock::now();
+    std::string msg = unescape(rm.raw, rm.escaping);
+    DecodeOptions dopts;
+    auto parsed = decode_message(msg, dopts);
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!parsed.ok() || secs > opts.max_decode_seconds) {
+        Quarantined q;
+        q.reason = parsed.ok() ? "timeout: decoding took " + std::to_string(secs) + " s"
+                               : parsed.error().message;
+        q.raw_hash = sha256_hex(rm.raw);
+        q.offset = rm.offset;
+        q.raw = std::move(rm.raw);
+        return q;
+    }
+    IncomingMessage m;
+    m.parsed = std::move(*parsed);
+    m.flags = m.parsed.flags | rm.flags;
+    if (m.parsed.message_id.empty()) {
+        m.mid = synthetic_mid(msg);
+        m.flags |= flag_generated_mid;
+    } else {
+        m.mid = m.parsed.message_id;
+    }
+    const DateChoice d = choose_date(m.parsed.date_header, rm.from_line, m.parsed.received_dates, now);
+    m.date_utc = d.utc;
+    m.date_offset = d.offset_minutes;
+    m.date_source = d.source;
+    m.flags |= d.flags;
+    m.content_hash = content_identity(m.parsed);
+    m.normalised_subject = normalise_subject(m.parsed.subject);
+    m.reply_subject = is_reply_subject(m.parsed.subject);
+    m.from_line = std::move(rm.from_line);
+    m.escaping = static_cast<int>(rm.escaping);
+    m.raw_size = rm.raw.size();
+    EncodedRaw enc = encode_raw(rm.raw);
+    m.codec = static_cast<int>(enc.codec);
+    m.raw_encoded = std::move(enc.bytes);
+    m.source_offset = rm.offset;
+    return m;
+}
+
+/// Decodes a batch with `jobs` threads (this one included), keeping order.
+std::vector<Decoded> decode_batch(std::vector<RawMessage> raw, unsigned jobs,
+                                  const ImportOptions& opts) {
+    const int64_t now = now_utc();
+    std::vector<std::optional<Decoded>> out(raw.size());
+    auto work = [&](unsigned k) {
+        for (size_t i = k; i < raw.size(); i += jobs) out[i].emplace(decode_one(std::move(raw[i]), now, opts));
+    };
+    std::vector<std::thread> threads;
+    for (unsigned k = 1; k < jobs && k < raw.size(); ++k) threads.emplace_back(work, k);
+    work(0);
+    for (auto& t : threads) t.join();
+    std::vector<Decoded> res;
+    res.reserve(out.size());
+    for (auto& d : out) res.push_back(std::move(*d));
+    return res;
+}
+
+struct FileIdentity {
+    uint64_t size = 0;
+    int64_t mtime = 0;
+    uint64_t inode = 0;
+    std::string head_hash;
+};
+
+/// Size, mtime, inode and the hash of the first `head_len` bytes (at most
+/// 64 KiB) of a file, so that a file that grew since it was last read (its
+/// first `old size` bytes unchanged) is recognised; for a
+/// directory (Maildir) the size is the sum of its files and the hash covers
+/// their names.
+Result<FileIdentity> identify(const std::filesystem::path& p, uint64_t head_len = 65536) {
+    FileIdentity id;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+        return make_error(Errc::not_found, p.string() + ": " + std::strerror(errno));
+    id.mtime = st.st_mtime;
+    id.inode = st.st_ino;
+    if (S_ISDIR(st.st_mode)) {
+        std::string names;
+        std::error_code ec;
+        for (const char* sub : {"cur", "new"}) {
+            auto d = p / sub;
+            if (!std::filesystem::is_directory(d, ec)) continue;
+            std::vector<std::filesystem::path> files;
+            for (const auto& e : std::filesystem::directory_iterator(d, ec)) files.push_back(e.path());
+            std::sort(files.begin(), files.end());
+            for (const auto& f : files) {
+                names += f.filename().string();
+                names += '\n';
+                id.size += std::filesystem::file_size(f, ec);
+            }
+        }
+        id.head_hash = sha256_hex(names);
+        return id;
+    }
+    id.size = static_cast<uint64_t>(st.st_size);
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return make_error(Errc::unreadable, p.string() + ": cannot read: " + std::strerror(errno));
+    std::string head(std::min<uint64_t>(head_len, 65536), '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+    id.head_hash = sha256_hex(head);
+    return id;
+}
+
+class Importer {
+  public:
+    Importer(const ImportOptions& o, Store& s, const ListInfo& l, ImportSummary& sum)
+        : opts_(o), store_(s), list_(l), summary_(sum),
+          jobs_(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency())) {}
+
+    /// Imports one file or Maildir. `from_dir`: found inside a directory, where
+    /// a file that is not mail (a README, say) is skipped with a warning.
+    Status import_path(const std::filesystem::path& input, bool from_dir);
+
+  private:
+    Result<Batch> read_batch(MessageSource& src);
+    Status store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uint64_t end_offset,
+                       FileSummary& fs);
+
+    const ImportOptions& opts_;
+    Store& store_;
+    ListInfo list_;
+    ImportSummary& summary_;
+    unsigned jobs_;
+    uint64_t total_read_ = 0;
+};
+
+Result<Batch> Importer::read_batch(MessageSource& src) {
+    Batch b;
+    size_t bytes = 0;
+    while (b.raw.size() < opts_.batch_messages && bytes < opts_.batch_bytes) {
+        if (opts_.stop_after && total_read_ >= opts_.stop_after) break;
+        auto r = src.next();
+        if (!r.ok()) return r.error();
+        if (!*r) {
+            b.eof = true;
+            break;
+        }
+        bytes += (*r)->raw.size();
+        b.end_offset = (*r)->end_offset;
+        b.raw.push_back(std::move(**r));
+        ++total_read_;
+    }
+    return b;
+}
+
+Status Importer::store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uint64_t end_offset,
+                             FileSummary& fs) {
+    MLARC_TRY_STATUS(store_.begin_batch());
+    int64_t stored = 0, dups = 0, quar = 0;
+    for (auto& d : decoded) {
+        if (auto* q = std::get_if<Quarantined>(&d)) {
+            auto r = store_.add_quarantine(q->raw, q->reason, src.id, q->offset, list_.id, q->raw_hash);
+            if (!r.ok()) return store_.rollback_batch(), r.error();
+            ++quar;
+            continue;
+        }
+        auto& m = std::get<IncomingMessage>(d);
+        auto r = store_.add_message(m, list_.id, src.id);
+        if (!r.ok()) {
+            Error e = r.error();
+            e.message += " (message at byte " + std::to_string(m.source_offset) + " of " + src.path + ")";
+            store_.rollback_batch();
+            return e;
+        }
+        if (*r == AddOutcome::stored || *r == AddOutcome::stored_dup_mid) ++stored;
+        else ++dups;
+    }
+    src.done_offset = end_offset;
+    if (auto st = store_.save_source(src); !st.ok()) return store_.rollback_batch(), st.error();
+    if (auto st = store_.commit_batch(); !st.ok()) return st.error();
+    fs.read += stored + dups + quar;
+    fs.stored += stored;
+    fs.duplicates += dups;
+    fs.quarantined += quar;
+    return {};
+}
+
+Status Importer::import_path(const std::filesystem::path& input, bool from_dir) {
+    FileSummary fs;
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(input, ec).lexically_normal();
+    fs.path = abs.string();
+    auto found = store_.find_source(fs.path);
+    if (!found.ok()) return found.error();
+    // Hash as much of the head as the file had when it was last read, to
+    // recognise an mbox that only grew.
+    auto ident = identify(abs, *found && (*found)->size > 0 ? (*found)->size : 65536);
+    if (!ident.ok()) return ident.error();
+    SourceInfo src;
+    if (*found) {
+        src = **found;
+    } else {
+        SourceInfo s;
+        s.path = fs.path;
+        s.list_id = list_.id;
+        s.format = std::string(mbox_format_name(opts_.format));
+        auto c = store_.create_source(s);
+        if (!c.ok()) return c.error();
+        src = *c;
+    }
+    const bool same_head = src.head_hash == ident->head_hash && ident->size >= src.size;
+    if (src.complete && same_head && ident->size == src.size && src.list_id == list_.id) {
+        fs.status = "unchanged";
+        summary_.files.push_back(fs);
+        return {};
+    }
+    uint64_t start = (same_head && src.list_id == list_.id) ? src.done_offset : 0;
+    fs.status = start > 0 ? "resumed" : "imported";
+    const bool head_was_partial = ident->size != src.size;
+    src.list_id = list_.id;
+    src.mtime = ident->mtime;
+    src.inode = ident->inode;
+    src.complete = false;
+    if (head_was_partial || !same_head) {
+        auto full = identify(abs);
+        if (!full.ok()) return full.error();
+        ident = full;
+    }
+    src.head_hash = ident->head_hash;
+    src.size = ident->size;
+    src.done_offset = start;
+
+    OpenOptions oo;
+    oo.format = opts_.format;
+    oo.start_offset = start;
+    oo.max_message_size = opts_.max_message_size;
+    auto opened = open_source(abs, oo);
+    if (!opened.ok() && start > 0) {
+        // The resume point is not where a message starts any more: read it all
+        // again (deduplication keeps that correct).
+        start = 0;
+        oo.start_offset = 0;
+        src.done_offset = 0;
+        fs.status = "imported";
+        opened = open_source(abs, oo);
+    }
+    if (!opened.ok() && from_dir && opened.error().code == Errc::bad_input) {
+        fs.status = "skipped";
+        fs.warnings.push_back(opened.error().message);
+        summary_.files.push_back(std::move(fs));
+        return {};
+    }
+    if (!opened.ok()) return opened.error();
+    MessageSource& source = **opened;
+    auto log_id = store_.log_begin(src.id, start);
+    if (!log_id.ok()) return log_id.error();
+
+    Progress progress("import " + abs.filename().string(), source.bytes_total(), opts_.progress);
+    std::future<std::vector<Decoded>> pending;
+    uint64_t pending_end = start;
+    bool eof = false;
+    Status result;
+    auto launch = [&](std::vector<RawMessage>&& raw) {
+        return std::async(std::launch::async, decode_batch, std::move(raw), jobs_, std::cref(opts_));
+    };
+    auto first = read_batch(source);
+    if (!first.ok()) {
+        result = first.error();
+    } else {
+        eof = first->eof;
+        pending_end = first->end_offset ? first->end_offset : start;
+        pending = launch(std::move(first->raw));
+        for (;;) {
+            Batch next;
+            const bool stopping = opts_.stop_after && total_read_ >= opts_.stop_after;
+            if (!eof && !stopping) {
+                auto nb = read_batch(source);
+                if (!nb.ok()) {
+                    result = nb.error();
+                }
+                else next = std::move(*nb);
+            }
+            auto decoded = pending.get();
+            if (auto st = store_batch(decoded, src, pending_end, fs); !st.ok()) {
+                result = st;
+                break;
+            }
+            progress.update(source.bytes_done(), static_cast<uint64_t>(fs.read));
+            if (!result.ok() || eof || stopping) break;
+            eof = next.eof;
+            if (next.raw.empty() && eof) break;
+            pending_end = next.end_offset ? next.end_offset : pending_end;
+            pending = launch(std::move(next.raw));
+        }
+    }
+    progress.finish();
+    for (auto& w : source.take_warnings()) fs.warnings.push_back(std::move(w));
+    const bool completed = result.ok() && eof;
+    if (completed) {
+        src.complete = true;
+        if (auto st = store_.save_source(src); !st.ok() && result.ok()) result = st;
+    }
+    (void)store_.log_end(*log_id, src.done_offset, fs.read, fs.stored, fs.duplicates,
+                         fs.quarantined, completed ? "complete" : (result.ok() ? "stopped" : "error"));
+    if (!result.ok()) {
+        fs.status = "error";
+        fs.error = result.error().what();
+    }
+    summary_.read += fs.read;
+    summary_.stored += fs.stored;
+    summary_.duplicates += fs.duplicates;
+    summary_.quarantined += fs.quarantined;
+    summary_.bytes += src.done_offset - start;
+    summary_.files.push_back(std::move(fs));
+    return result;
+}
+
+} // namespace
+
+Result<ListInfo> parse_list_arg(std::string_view value) {
+    std::string v(trim(value));
+    if (v.empty())
+        return make_error(Errc::usage, "--list is empty", "give the list name, e.g. --list fgdpmwg3");
+    ListInfo l;
+    auto at = v.find('@');
+    std::string name = ascii_lower(at == std::string::npos ? v : v.substr(0, at));
+    if (at != std::string::npos) l.address = ascii_lower(v);
+    for (char c : name) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+            return make_error(Errc::usage, "bad list name '" + v + "'",
+                              "use letters, digits, '-', '_' or '.', or the list address");
+    }
+    if (name.empty()) return make_error(Errc::usage, "bad list address '" + v + "'");
+    l.name = name;
+    return l;
+}
+
+Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::path>& inputs,
+                  ImportSummary& summary) {
+    const auto t0 = Clock::now();
+    auto list_arg = parse_list_arg(opts.list);
+    if (!list_arg.ok()) return list_arg.error();
+    if (inputs.empty()) return make_error(Errc::usage, "no input files", "give one or more mbox files or Maildirs");
+    // Check every input before touching the archive.
+    // (path, found inside a directory given on the command line)
+    std::vector<std::pair<std::filesystem::path, bool>> files;
+    for (const auto& in : inputs) {
+        auto ex = expand_inputs(in);
+        if (!ex.ok()) return ex.error();
+        for (auto& f : *ex) files.emplace_back(f, f != in);
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(opts.archive, ec);
+    if (ec)
+        return make_error(Errc::unreadable, "cannot create archive directory " +
+                                                opts.archive.string() + ": " + ec.message());
+    auto lock = ArchiveLock::acquire(opts.archive, opts.lock_wait_seconds);
+    if (!lock.ok()) return lock.error();
+    StoreOptions so;
+    so.subject_threading = opts.subject_threading;
+    auto store = Store::open(opts.archive, Store::Mode::read_write, so);
+    if (!store.ok()) return store.error();
+    auto list = store->ensure_list(*list_arg);
+    if (!list.ok()) return list.error();
+    Importer imp(opts, *store, *list, summary);
+    Status result;
+    for (const auto& [f, from_dir] : files) {
+        auto st = imp.import_path(f, from_dir);
+        if (!st.ok()) {
+            if (result.ok()) result = st;
+            // A damaged file does not stop the others; a full disk or a lost
+            // lock does.
+            const Errc c = st.error().code;
+            if (c != Errc::bad_input && c != Errc::io && c != Errc::unreadable) break;
+        }
+        if (opts.stop_after && summary.read >= static_cast<int64_t>(opts.stop_after)) break;
+    }
+    summary.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return result;
+}
+
+Result<ImportSummary> count_messages(const std::vector<std::filesystem::path>& inputs,
+                                     MboxFormat format) {
+    const auto t0 = Clock::now();
+    ImportSummary sum;
+    for (const auto& in : inputs) {
+        auto ex = expand_inputs(in);
+        if (!ex.ok()) return ex.error();
+        for (const auto& f : *ex) {
+            OpenOptions oo;
+            oo.format = format;
+            auto src = open_source(f, oo);
+            if (!src.ok()) return src.error();
+            FileSummary fs;
+            fs.path = f.string();
+            for (;;) {
+                auto r = (*src)->next();
+                if (!r.ok()) return r.error();
+                if (!*r) break;
+                ++fs.read;
+                sum.bytes += (*r)->end_offset - (*r)->offset;
+            }
+            sum.read += fs.read;
+            sum.files.push_back(std::move(fs));
+        }
+    }
+    sum.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return sum;
+}
+
+} // namespace mlarc

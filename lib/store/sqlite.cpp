@@ -1,0 +1,192 @@
+// Implementation of the SQLite RAII wrapper (see sqlite.hpp).
+#include "store/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace mlarc::sql {
+
+Error make_sqlite_error(int rc, std::string_view context, sqlite3* db) {
+    std::string msg(context);
+    msg += ": ";
+    msg += (db != nullptr) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_FULL:
+        return make_error(Errc::disk_full, msg, "free disk space and run the same command again");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return make_error(Errc::locked, msg, "another process is using the archive; try again");
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+        return make_error(Errc::unreadable, msg, "check the archive path and its permissions");
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return make_error(Errc::bad_input, msg, "the archive database is damaged or not an mlarc archive");
+    case SQLITE_IOERR:
+        return make_error(Errc::io, msg);
+    default:
+        return make_error(Errc::internal, msg);
+    }
+}
+
+Stmt::~Stmt() {
+    if (st_) sqlite3_finalize(st_);
+}
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+    if (this != &o) {
+        if (st_) sqlite3_finalize(st_);
+        db_ = o.db_;
+        st_ = std::exchange(o.st_, nullptr);
+    }
+    return *this;
+}
+
+Stmt& Stmt::bind(int i, int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+}
+Stmt& Stmt::bind(int i, double v) {
+    sqlite3_bind_double(st_, i, v);
+    return *this;
+}
+Stmt& Stmt::bind(int i, std::string_view text) {
+    sqlite3_bind_text64(st_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return *this;
+}
+Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
+    sqlite3_bind_blob64(st_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+Stmt& Stmt::bind_null(int i) {
+    sqlite3_bind_null(st_, i);
+    return *this;
+}
+
+Result<bool> Stmt::step() {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Error e = make_sqlite_error(rc, "sql", db_);
+    sqlite3_reset(st_);
+    return e;
+}
+
+Status Stmt::run() {
+    auto r = step();
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+    if (!r.ok()) return r.error();
+    return {};
+}
+
+void Stmt::reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+}
+
+int64_t Stmt::int64(int col) const { return sqlite3_column_int64(st_, col); }
+double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
+std::string_view Stmt::text_view(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+    if (!p) return {};
+    return {p, static_cast<size_t>(sqlite3_column_bytes(st_, col))};
+}
+std::string Stmt::text(int col) const { return std::string(text_view(col)); }
+std::string Stmt::blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(st_, col));
+    if (!p) return {};
+    return {p, static_cast<size_t>(sqlite3_column_bytes(st_, col))};
+}
+bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+Result<Db> Db::open(const std::filesystem::path& path, OpenMode mode, int busy_timeout_ms) {
+    int flags = SQLITE_OPEN_NOMUTEX;
+    switch (mode) {
+    case OpenMode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case OpenMode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
+    case OpenMode::read_only: flags |= SQLITE_OPEN_READONLY; break;
+    }
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    Db db(raw);
+    if (rc != SQLITE_OK) {
+        return make_sqlite_error(rc, "cannot open " + path.string(), raw);
+    }
+    sqlite3_busy_timeout(raw, busy_timeout_ms);
+    sqlite3_extended_result_codes(raw, 1);
+    std::string pragmas = "PRAGMA foreign_keys=ON;";
+    if (mode != OpenMode::read_only) {
+        pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+    }
+    pragmas += "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
+    if (auto st = db.exec(pragmas); !st.ok()) {
+        Error e = st.error();
+        e.message = path.string() + ": " + e.message;
+        return e;
+    }
+    return db;
+}
+
+Db::~Db() {
+    if (db_) sqlite3_close_v2(db_);
+}
+
+Db& Db::operator=(Db&& o) noexcept {
+    if (this != &o) {
+        if (db_) sqlite3_close_v2(db_);
+        db_ = std::exchange(o.db_, nullptr);
+    }
+    return *this;
+}
+
+Status Db::exec(std::string_view sql) {
+    std::string s(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        Error e = make_sqlite_error(rc, "sql", db_);
+        if (err) sqlite3_free(err);
+        return e;
+    }
+    return {};
+}
+
+Result<Stmt> Db::prepare(std::string_view sql) {
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    if (rc != SQLITE_OK) return make_sqlite_error(rc, "prepare", db_);
+    return Stmt(db_, st);
+}
+
+Result<std::optional<int64_t>> Db::query_int(std::string_view sql) {
+    auto st = prepare(sql);
+    if (!st.ok()) return st.error();
+    auto r = st->step();
+    if (!r.ok()) return r.error();
+    if (!*r || st->is_null(0)) return std::optional<int64_t>{};
+    return std::optional<int64_t>{st->int64(0)};
+}
+
+int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int64_t Db::changes() const { return sqlite3_changes64(db_); }
+
+Result<Transaction> Transaction::begin(Db& db) {
+    if (auto st = db.exec("BEGIN IMMEDIATE"); !st.ok()) return st.error();
+    return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+    if (db_) (void)db_->exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+    auto st = db_->exec("COMMIT");
+    if (st.ok()) db_ = nullptr;
+    return st;
+}
+
+} // namespace mlarc::sql

@@ -1,0 +1,139 @@
+// SHA-256 per FIPS 180-4 section 6.2: 64-byte blocks, message schedule of 64
+// words, big-endian length padding. Written from the specification.
+#include "util/sha256.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mlarc {
+
+namespace {
+
+constexpr std::array<uint32_t, 64> kRound{
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+constexpr uint32_t rotr(uint32_t x, int n) {
+    return (x >> n) | (x << (32 - n));
+}
+
+} // namespace
+
+void Sha256::reset() {
+    state_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+              0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    buffered_ = 0;
+    total_bytes_ = 0;
+}
+
+void Sha256::compress(const uint8_t* block) {
+    std::array<uint32_t, 64> w{};
+    for (size_t t = 0; t < 16; ++t) {
+        w[t] = (uint32_t{block[4 * t]} << 24) | (uint32_t{block[4 * t + 1]} << 16) |
+               (uint32_t{block[4 * t + 2]} << 8) | uint32_t{block[4 * t + 3]};
+    }
+    for (size_t t = 16; t < 64; ++t) {
+        const uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+        const uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+        w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+    uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+    uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+    for (size_t t = 0; t < 64; ++t) {
+        const uint32_t big_s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+        const uint32_t ch = (e & f) ^ (~e & g);
+        const uint32_t t1 = h + big_s1 + ch + kRound[t] + w[t];
+        const uint32_t big_s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+        const uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+        const uint32_t t2 = big_s0 + maj;
+        h = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
+    }
+    state_[0] += a;
+    state_[1] += b;
+    state_[2] += c;
+    state_[3] += d;
+    state_[4] += e;
+    state_[5] += f;
+    state_[6] += g;
+    state_[7] += h;
+}
+
+void Sha256::update(const void* data, size_t size) {
+    const auto* p = static_cast<const uint8_t*>(data);
+    total_bytes_ += size;
+    if (buffered_ > 0) {
+        const size_t take = std::min(size, buffer_.size() - buffered_);
+        std::memcpy(buffer_.data() + buffered_, p, take);
+        buffered_ += take;
+        p += take;
+        size -= take;
+        if (buffered_ < buffer_.size()) return;
+        compress(buffer_.data());
+        buffered_ = 0;
+    }
+    for (; size >= 64; p += 64, size -= 64)
+        compress(p);
+    if (size > 0) {
+        std::memcpy(buffer_.data(), p, size);
+        buffered_ = size;
+    }
+}
+
+Sha256::Digest Sha256::finish() {
+    const uint64_t bit_length = total_bytes_ * 8;
+    // Padding: 0x80, zeros up to 56 mod 64, then the 64-bit big-endian length.
+    uint8_t pad[72] = {0x80};
+    const size_t pad_len = (buffered_ < 56) ? 56 - buffered_ : 120 - buffered_;
+    for (size_t i = 0; i < 8; ++i)
+        pad[pad_len + i] = static_cast<uint8_t>(bit_length >> (56 - 8 * i));
+    update(pad, pad_len + 8);
+    Digest out{};
+    for (size_t i = 0; i < 8; ++i) {
+        out[4 * i] = static_cast<uint8_t>(state_[i] >> 24);
+        out[4 * i + 1] = static_cast<uint8_t>(state_[i] >> 16);
+        out[4 * i + 2] = static_cast<uint8_t>(state_[i] >> 8);
+        out[4 * i + 3] = static_cast<uint8_t>(state_[i]);
+    }
+    reset();
+    return out;
+}
+
+std::string Sha256::finish_hex() {
+    return to_hex(finish());
+}
+
+Sha256::Digest sha256(std::string_view data) {
+    Sha256 h;
+    h.update(data);
+    return h.finish();
+}
+
+std::string sha256_hex(std::string_view data) {
+    return to_hex(sha256(data));
+}
+
+std::string to_hex(const Sha256::Digest& digest) {
+    static constexpr char kHexDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(64);
+    for (uint8_t b : digest) {
+        out.push_back(kHexDigits[b >> 4]);
+        out.push_back(kHexDigits[b & 0xF]);
+    }
+    return out;
+}
+
+} // namespace mlarc

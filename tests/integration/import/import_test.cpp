@@ -1,0 +1,274 @@
+// Import pipeline end to end on small inline mboxes: counts add up, dedup and
+// cross-posts, threading across files, resume of a grown mbox, unchanged files
+// skipped, quarantine, bad input errors, and kill-at-random-points convergence
+// (the mlarc binary is killed with SIGKILL and re-run).
+#include "ingest/importer.hpp"
+#include "store/raw_codec.hpp"
+#include "util/lock.hpp"
+#include "test_support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <random>
+#include <thread>
+
+using namespace mlarc;
+using mlarc::test::TempDir;
+using mlarc::test::write_file;
+
+namespace {
+
+std::string msg(const std::string& mid, const std::string& subject, const std::string& extra = "",
+                const std::string& body = "Hello.\n", const std::string& from = "alice@example.org",
+                const std::string& date = "Mon, 5 Mar 2018 10:00:00 +0100") {
+    std::string m = "From " + from + " Mon Mar  5 09:00:00 2018\n";
+    m += "From: Alice <" + from + ">\nTo: list@example.org\nSubject: " + subject + "\nDate: " + date + "\n";
+    if (!mid.empty()) m += "Message-ID: <" + mid + ">\n";
+    m += extra;
+    m += "\n" + body + "\n";
+    return m;
+}
+
+ImportOptions opts_for(const TempDir& t, const std::string& list) {
+    ImportOptions o;
+    o.archive = t / "archive";
+    o.list = list;
+    o.progress = false;
+    o.jobs = 2;
+    return o;
+}
+
+int64_t q(Store& s, const std::string& sql) { return s.db().query_int(sql)->value_or(-1); }
+
+void check_balance(const ImportSummary& s) {
+    CHECK(s.read == s.stored + s.duplicates + s.quarantined);
+    for (const auto& f : s.files) CHECK(f.read == f.stored + f.duplicates + f.quarantined);
+}
+
+} // namespace
+
+TEST_CASE("import stores messages, threads and lists; counts add up", "[import]") {
+    TempDir t;
+    write_file(t / "a.mbox", msg("1@x", "Budget") + msg("2@x", "Re: Budget", "In-Reply-To: <1@x>\n") +
+                                 msg("3@x", "Other") + msg("", "No id here"));
+    ImportSummary sum;
+    REQUIRE(run_import(opts_for(t, "fgdpmwg3"), {t / "a.mbox"}, sum).ok());
+    check_balance(sum);
+    CHECK(sum.read == 4);
+    CHECK(sum.stored == 4);
+    auto st = Store::open(t / "archive", Store::Mode::read_only);
+    REQUIRE(st.ok());
+    CHECK(q(*st, "SELECT count(*) FROM messages") == 4);
+    CHECK(q(*st, "SELECT count(DISTINCT thread_id) FROM messages") == 3);
+    CHECK(q(*st, "SELECT count(*) FROM messages WHERE mid LIKE '%@generated.invalid'") == 1);
+    CHECK(q(*st, "SELECT count(*) FROM messages WHERE parent_reason='in-reply-to'") == 1);
+    CHECK(q(*st, "SELECT count(*) FROM lists WHERE name='fgdpmwg3'") == 1);
+}
+
+TEST_CASE("re-import is a no-op; a grown mbox imports only the new messages", "[import]") {
+    TempDir t;
+    std::string first = msg("1@x", "A") + msg("2@x", "B");
+    write_file(t / "a.mbox", first);
+    ImportSummary s1, s2, s3;
+    REQUIRE(run_import(opts_for(t, "main"), {t / "a.mbox"}, s1).ok());
+    CHECK(s1.stored == 2);
+    REQUIRE(run_import(opts_for(t, "main"), {t / "a.mbox"}, s2).ok());
+    CHECK(s2.read == 0);
+    REQUIRE(s2.files.size() == 1);
+    CHECK(s2.files[0].status == "unchanged");
+    write_file(t / "a.mbox", first + msg("3@x", "Re: A", "References: <1@x>\n"));
+    REQUIRE(run_import(opts_for(t, "main"), {t / "a.mbox"}, s3).ok());
+    CHECK(s3.files[0].status == "resumed");
+    CHECK(s3.read == 1);
+    CHECK(s3.stored == 1);
+    check_balance(s3);
+}
+
+TEST_CASE("a cross-post is one message in two lists; other content under a known id is kept",
+          "[import]") {
+    TempDir t;
+    // Mailman copies differ in List-Id, subject tag and footer.
+    write_file(t / "main.mbox", msg("x@p", "[Fgdpm] Agenda", "List-Id: <fgdpm.lists.itu.int>\n",
+                                    "Agenda.\n--\nfgdpm footer\n"));
+    write_file(t / "wg1.mbox", msg("x@p", "[Fgdpmwg1] Agenda", "List-Id: <fgdpmwg1.lists.itu.int>\n",
+                                   "Agenda.\n--\nwg1 footer\n") +
+                                   msg("x@p", "Something else entirely") + msg("x@p", "[Fgdpmwg1] Agenda", "List-Id: <fgdpmwg1.lists.itu.int>\n",
+                                   "Agenda.\n--\nwg1 footer\n"));
+    ImportSummary s1, s2;
+    REQUIRE(run_import(opts_for(t, "fgdpm"), {t / "main.mbox"}, s1).ok());
+    REQUIRE(run_import(opts_for(t, "fgdpmwg1@lists.itu.int"), {t / "wg1.mbox"}, s2).ok());
+    check_balance(s2);
+    CHECK(s2.read == 3);
+    CHECK(s2.stored == 1);     // the different content
+    CHECK(s2.duplicates == 2); // the cross-post and the repeated delivery
+    auto st = Store::open(t / "archive", Store::Mode::read_only);
+    REQUIRE(st.ok());
+    CHECK(q(*st, "SELECT count(*) FROM messages WHERE mid='x@p'") == 2);
+    CHECK(q(*st, "SELECT count(*) FROM message_lists ml JOIN messages m ON m.id=ml.message_id "
+                 "WHERE m.mid='x@p' AND m.mid_seq=1") == 2);
+    CHECK(q(*st, "SELECT flags & 128 FROM messages WHERE mid='x@p' AND mid_seq=2") == 128);
+    CHECK(q(*st, "SELECT address FROM lists WHERE name='fgdpmwg1'") != -1);
+}
+
+TEST_CASE("threads merge when a late parent arrives from another file", "[import]") {
+    TempDir t;
+    write_file(t / "late.mbox", msg("c@x", "Re: Plan", "References: <r@x> <p@x>\n"));
+    write_file(t / "early.mbox", msg("r@x", "Plan") + msg("q@x", "Re: Plan", "References: <r@x>\n"));
+    ImportSummary s1, s2;
+    REQUIRE(run_import(opts_for(t, "l"), {t / "late.mbox"}, s1).ok());
+    REQUIRE(run_import(opts_for(t, "l"), {t / "early.mbox"}, s2).ok());
+    auto st = Store::open(t / "archive", Store::Mode::read_only);
+    REQUIRE(st.ok());
+    CHECK(q(*st, "SELECT count(DISTINCT thread_id) FROM messages") == 1);
+    CHECK(q(*st, "SELECT count(*) FROM thread_nodes WHERE message_id IS NULL") == 1); // p@x ghost
+}
+
+TEST_CASE("raw bytes are kept exactly", "[import]") {
+    TempDir t;
+    std::string body = "line\r\n>From the escaped line\r\n=E9t=E9\r\n";
+    std::string m = "From a@b Mon Mar  5 09:00:00 2018\r\nFrom: a@b\r\nSubject: crlf\r\n"
+                    "Message-ID: <crlf@x>\r\n\r\n" + body + "\r\n";
+    write_file(t / "c.mbox", m);
+    ImportSummary s;
+    REQUIRE(run_import(opts_for(t, "l"), {t / "c.mbox"}, s).ok());
+    auto st = Store::open(t / "archive", Store::Mode::read_only);
+    REQUIRE(st.ok());
+    auto stmt = st->db().prepare("SELECT codec, raw, raw_size FROM message_raw");
+    REQUIRE(stmt.ok());
+    REQUIRE(*stmt->step());
+    auto raw = decode_raw(static_cast<int>(stmt->int64(0)), stmt->blob(1),
+                          static_cast<size_t>(stmt->int64(2)));
+    REQUIRE(raw.ok());
+    CHECK(*raw == m.substr(m.find('\n') + 1, m.size() - m.find('\n') - 1 - 2));
+}
+
+TEST_CASE("bad input gives clear errors", "[import]") {
+    TempDir t;
+    ImportSummary s;
+    auto missing = run_import(opts_for(t, "l"), {t / "nope.mbox"}, s);
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().code == Errc::not_found);
+    CHECK(missing.error().message.find("nope.mbox") != std::string::npos);
+    auto nolist = run_import(opts_for(t, ""), {t / "nope.mbox"}, s);
+    REQUIRE_FALSE(nolist.ok());
+    CHECK(nolist.error().code == Errc::usage);
+    CHECK_FALSE(parse_list_arg("bad name!").ok());
+    write_file(t / "junk.bin", std::string("\x00\x01\x02garbage\xff\xfe", 13));
+    ImportSummary s2;
+    auto junk = run_import(opts_for(t, "l"), {t / "junk.bin"}, s2);
+    REQUIRE_FALSE(junk.ok());
+    CHECK(junk.error().code == Errc::bad_input);
+}
+
+TEST_CASE("a second writer gets a clear 'locked' error", "[import]") {
+    TempDir t;
+    write_file(t / "a.mbox", msg("1@x", "A"));
+    ImportSummary s0;
+    REQUIRE(run_import(opts_for(t, "l"), {t / "a.mbox"}, s0).ok());
+    pid_t child = fork();
+    if (child == 0) {
+        auto lock = ArchiveLock::acquire(t / "archive", 0);
+        if (!lock.ok()) _exit(1);
+        ::sleep(3);
+        _exit(0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ImportSummary s;
+    auto r = run_import(opts_for(t, "l"), {t / "a.mbox"}, s);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == Errc::locked);
+    CHECK(r.error().message.find("locked") != std::string::npos);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+}
+
+namespace {
+
+/// Canonical dump of a store: everything an import decides, without timings.
+std::string dump_store(const std::filesystem::path& archive) {
+    auto st = Store::open(archive, Store::Mode::read_only);
+    REQUIRE(st.ok());
+    std::string out;
+    for (const char* sqlq :
+         {"SELECT id, mid, mid_seq, content_hash, thread_id, ifnull(parent_mid,''), date_utc, "
+          "flags, change_seq > 0 FROM messages ORDER BY id",
+          "SELECT message_id, list_id FROM message_lists ORDER BY 1, 2",
+          "SELECT mid, thread_id, ifnull(parent_mid,''), ifnull(message_id,0) FROM thread_nodes "
+          "ORDER BY mid",
+          "SELECT raw_hash, reason FROM quarantine ORDER BY raw_hash",
+          "SELECT path, done_offset, complete FROM sources ORDER BY path"}) {
+        auto s = st->db().prepare(sqlq);
+        REQUIRE(s.ok());
+        while (*s->step()) {
+            for (int c = 0; c < 9; ++c) {
+                out += s->text(c);
+                out += '|';
+            }
+            out += '\n';
+        }
+        out += "--\n";
+    }
+    return out;
+}
+
+int run_mlarc(const std::vector<std::string>& args, int kill_after_ms) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        std::string bin = MLARC_TEST_BINARY;
+        argv.push_back(bin.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        ::execv(bin.c_str(), argv.data());
+        _exit(127);
+    }
+    if (kill_after_ms >= 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
+        ::kill(pid, SIGKILL);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace
+
+TEST_CASE("killing the importer at random points converges to the same store", "[import][kill]") {
+    TempDir t;
+    // A few thousand messages in several threads, with replies that come before
+    // their parents, in two files.
+    std::string a, b;
+    for (int i = 0; i < 3000; ++i) {
+        std::string id = std::to_string(i) + "@k";
+        std::string extra = i % 3 ? "References: <" + std::to_string(i - i % 3) + "@k>\n" : "";
+        std::string m = msg(id, "Topic " + std::to_string(i / 3), extra,
+                            std::string(200 + (i % 7) * 100, 'x') + "\n");
+        (i % 2 ? a : b) += m;
+    }
+    write_file(t / "a.mbox", a);
+    write_file(t / "b.mbox", b);
+    auto args = [&](const std::string& dir) {
+        return std::vector<std::string>{"import", "--archive", (t / dir).string(), "--list", "k",
+                                        "--batch", "100", "--no-index", (t / "a.mbox").string(),
+                                        (t / "b.mbox").string()};
+    };
+    REQUIRE(run_mlarc(args("clean"), -1) == 0);
+    const std::string golden = dump_store(t / "clean");
+    std::mt19937 rng(42);
+    int killed = 0;
+    for (int round = 0; round < 8; ++round) {
+        int delay = static_cast<int>(rng() % 400);
+        if (run_mlarc(args("killed"), delay) != 0) ++killed;
+    }
+    REQUIRE(run_mlarc(args("killed"), -1) == 0);
+    CHECK(dump_store(t / "killed") == golden);
+    WARN("import runs killed before finishing: " << killed << " of 8");
+}
