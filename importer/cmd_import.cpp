@@ -27,6 +27,7 @@ struct ImportArgs {
     bool quiet = false;
     bool no_index = false;
     bool no_subject_threading = false;
+    bool count_only = false;
     double wait = 0;
     uint64_t stop_after = 0;
 };
@@ -86,6 +87,17 @@ int run(const ImportArgs& a) {
     o.progress = !a.quiet && !a.json && ::isatty(2);
     o.stop_after = a.stop_after;
     std::vector<std::filesystem::path> inputs(a.paths.begin(), a.paths.end());
+    if (a.count_only) {
+        auto counted = count_messages(inputs, o.format);
+        if (!counted.ok()) {
+            std::cerr << "mlarc import: " << counted.error().what() << '\n';
+            return exit_code(counted.error().code);
+        }
+        for (const auto& f : counted->files) std::cout << f.path << ": " << f.read << '\n';
+        std::cout << "total: " << format_count(static_cast<uint64_t>(counted->read)) << " messages, "
+                  << human_bytes(counted->bytes) << " in " << counted->seconds << " s\n";
+        return 0;
+    }
     ImportSummary summary;
     Status st = run_import(o, inputs, summary);
     if (a.json) print_json(summary, st, std::cout);
@@ -107,7 +119,7 @@ void register_import(CLI::App& app, int& status) {
     auto args = std::make_shared<ImportArgs>();
     auto* sub = app.add_subcommand("import", "Import mbox files, Maildirs or directories of them");
     sub->add_option("--archive", args->archive, "Archive directory (default $MLARC_ARCHIVE or ./mlarc-data)");
-    sub->add_option("--list", args->list, "List the mail belongs to: name or address")->required();
+    sub->add_option("--list", args->list, "List the mail belongs to: name or address (required)");
     sub->add_option("--format", args->format, "Input format: auto|mboxo|mboxrd|mboxcl|mboxcl2|maildir")
         ->capture_default_str();
     sub->add_option("--jobs,-j", args->jobs, "Decoding threads (default: number of cores)");
@@ -117,6 +129,8 @@ void register_import(CLI::App& app, int& status) {
     sub->add_flag("--json", args->json, "Print the summary as one JSON object");
     sub->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");
     sub->add_flag("--no-index", args->no_index, "Do not update the search index afterwards");
+    sub->add_flag("--count-only", args->count_only,
+                  "Only split the input into messages and count them; store nothing");
     sub->add_flag("--no-subject-threading", args->no_subject_threading,
                   "Never join header-less replies to threads by subject");
     sub->add_option("--stop-after", args->stop_after, "Stop after N messages (testing aid)")

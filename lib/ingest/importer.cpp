@@ -390,12 +390,25 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     return result;
 }
 
+/// Every input expanded (directories to the files in them), each with whether
+/// it was found inside a directory given on the command line.
+Result<std::vector<std::pair<std::filesystem::path, bool>>>
+expand_all(const std::vector<std::filesystem::path>& inputs) {
+    std::vector<std::pair<std::filesystem::path, bool>> files;
+    for (const auto& in : inputs) {
+        auto ex = expand_inputs(in);
+        if (!ex.ok()) return ex.error();
+        for (auto& f : *ex) files.emplace_back(f, f != in);
+    }
+    return files;
+}
+
 } // namespace
 
 Result<ListInfo> parse_list_arg(std::string_view value) {
     std::string v(trim(value));
     if (v.empty())
-        return make_error(Errc::usage, "--list is empty", "give the list name, e.g. --list fgdpmwg3");
+        return make_error(Errc::usage, "--list is missing or empty", "name the list the mail belongs to, e.g. --list fgdpmwg3 or --list fgdpmwg3@lists.itu.int");
     ListInfo l;
     auto at = v.find('@');
     std::string name = ascii_lower(at == std::string::npos ? v : v.substr(0, at));
@@ -417,13 +430,9 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
     if (!list_arg.ok()) return list_arg.error();
     if (inputs.empty()) return make_error(Errc::usage, "no input files", "give one or more mbox files or Maildirs");
     // Check every input before touching the archive.
-    // (path, found inside a directory given on the command line)
-    std::vector<std::pair<std::filesystem::path, bool>> files;
-    for (const auto& in : inputs) {
-        auto ex = expand_inputs(in);
-        if (!ex.ok()) return ex.error();
-        for (auto& f : *ex) files.emplace_back(f, f != in);
-    }
+    auto expanded = expand_all(inputs);
+    if (!expanded.ok()) return expanded.error();
+    const auto& files = *expanded;
     std::error_code ec;
     std::filesystem::create_directories(opts.archive, ec);
     if (ec)
@@ -458,13 +467,14 @@ Result<ImportSummary> count_messages(const std::vector<std::filesystem::path>& i
                                      MboxFormat format) {
     const auto t0 = Clock::now();
     ImportSummary sum;
-    for (const auto& in : inputs) {
-        auto ex = expand_inputs(in);
-        if (!ex.ok()) return ex.error();
-        for (const auto& f : *ex) {
+    auto expanded = expand_all(inputs);
+    if (!expanded.ok()) return expanded.error();
+    for (const auto& [f, from_dir] : *expanded) {
+        {
             OpenOptions oo;
             oo.format = format;
             auto src = open_source(f, oo);
+            if (!src.ok() && from_dir && src.error().code == Errc::bad_input) continue;
             if (!src.ok()) return src.error();
             FileSummary fs;
             fs.path = f.string();
