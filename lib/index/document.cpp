@@ -1,0 +1,223 @@
+// Document builder (see document.hpp): the text clean-up, term generation,
+// boolean terms, values and data of one message.
+#include "index/document.hpp"
+
+#include "util/date.hpp"
+#include "util/strings.hpp"
+
+#include <cstdio>
+
+namespace mlarc {
+
+namespace {
+
+/// Positions left between fields, so a phrase never spans two of them.
+constexpr Xapian::termpos kFieldGap = 100;
+
+bool is_base64_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '/' || c == '=';
+}
+
+bool is_quoted_line(std::string_view line) {
+    size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    return i < line.size() && line[i] == '>';
+}
+
+/// One unbroken token made of base64 characters only (trailing CR and blanks
+/// ignored); `start_run` additionally requires the look of encoded data: at
+/// least 48 characters mixing upper case, lower case and digits (so a line
+/// holding just a hex hash or a long word is not taken for base64).
+bool looks_base64(std::string_view line, bool start_run) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+        line.remove_suffix(1);
+    if (line.empty()) return false;
+    bool upper = false, lower = false, digit = false;
+    for (char c : line) {
+        if (!is_base64_char(c)) return false;
+        upper |= c >= 'A' && c <= 'Z';
+        lower |= c >= 'a' && c <= 'z';
+        digit |= c >= '0' && c <= '9';
+    }
+    return !start_run || (line.size() >= 48 && upper && lower && digit);
+}
+
+/// A uuencoded full line: 'M' then 60 characters from ' ' to '`'.
+bool looks_uuencoded(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() != 61 || line.front() != 'M') return false;
+    for (char c : line)
+        if (c < ' ' || c > '`') return false;
+    return true;
+}
+
+/// YYYYMM or YYYY of a UTC time, years 0-9999 (else empty).
+std::string date_part(int64_t utc, bool with_month) {
+    const CivilTime t = civil_from_utc(utc);
+    if (t.year < 0 || t.year > 9999) return {};
+    char buf[16];
+    if (with_month)
+        std::snprintf(buf, sizeof buf, "%04d%02d", static_cast<int>(t.year), t.month);
+    else
+        std::snprintf(buf, sizeof buf, "%04d", static_cast<int>(t.year));
+    return buf;
+}
+
+void add_boolean(Xapian::Document& doc, FieldId field, std::string_view value) {
+    if (value.empty()) return;
+    doc.add_boolean_term(make_term(prefix_of(field), value));
+}
+
+} // namespace
+
+std::string_view index_level_name(IndexLevel level) {
+    return level == IndexLevel::full ? "full" : "light";
+}
+
+Result<IndexLevel> parse_index_level(std::string_view name) {
+    if (name == "full") return IndexLevel::full;
+    if (name == "light") return IndexLevel::light;
+    return make_error(Errc::usage, "unknown index level '" + std::string(name) + "'",
+                      "use full (phrase search) or light (faster, no phrases)");
+}
+
+Status check_index_language(std::string_view language) {
+    if (language == "none") return {};
+    try {
+        Xapian::Stem stem{std::string(language)};
+        return {};
+    } catch (const Xapian::Error&) {
+        return make_error(Errc::usage, "unknown stemming language '" + std::string(language) + "'",
+                          "use none or one of: " + Xapian::Stem::get_available_languages());
+    }
+}
+
+Result<DocumentBuilder> DocumentBuilder::create(const BuilderOptions& opts) {
+    MLARC_TRY_STATUS(check_index_language(opts.language));
+    try {
+        Xapian::TermGenerator tg;
+        if (opts.language != "none") {
+            // Stems only (see schema.hpp): a third fewer terms to build and
+            // insert than STEM_SOME's word + Z-stem pairs.
+            tg.set_stemmer(Xapian::Stem(opts.language));
+            tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+        } else {
+            tg.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+        }
+        tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+        tg.set_max_word_length(kMaxWordBytes);
+        return DocumentBuilder(std::move(tg), opts.level);
+    } catch (const Xapian::Error& e) {
+        return xapian_error(e, "set up the term generator");
+    }
+}
+
+void DocumentBuilder::index_text(std::string_view text, std::string_view prefix) {
+    if (text.empty()) return;
+    prefix_buf_.assign(prefix);
+    const Xapian::Utf8Iterator it(text.data(), text.size());
+    if (level_ == IndexLevel::full) tg_.index_text(it, 1, prefix_buf_);
+    else tg_.index_text_without_positions(it, 1, prefix_buf_);
+    tg_.increase_termpos(kFieldGap);
+}
+
+Result<Xapian::Document> DocumentBuilder::build(const FeedMessage& m) {
+    try {
+        Xapian::Document doc;
+        tg_.set_document(doc);
+        tg_.set_termpos(0);
+
+        // Free text: each field under its prefix, and (except body, which has
+        // none) again unprefixed for plain queries.
+        index_text(m.subject, prefix_of(FieldId::subject));
+        index_text(m.subject, "");
+        const std::string_view author = prefix_of(FieldId::from);
+        index_text(m.from_name, author);
+        index_text(m.from_addr, author);
+        index_text(m.from_name, "");
+        index_text(m.from_addr, "");
+        for (const auto& a : m.attachments) {
+            index_text(a.filename, prefix_of(FieldId::attachment));
+            index_text(a.filename, "");
+        }
+        index_text(indexable_text(m.body), "");
+        index_text(indexable_text(m.attachment_text), "");
+        // The generator keeps a handle on the document; drop it so the
+        // document can go to another thread (handles are not thread-safe).
+        tg_.set_document(Xapian::Document());
+
+        const std::string from_addr = ascii_lower(m.from_addr);
+        if (index_field(FieldId::from).exact) add_boolean(doc, FieldId::from, from_addr);
+        doc.add_boolean_term(mid_term(m.mid));
+        add_boolean(doc, FieldId::docid, std::to_string(m.id));
+        add_boolean(doc, FieldId::thread, std::to_string(m.thread_id));
+        for (const auto& l : m.lists) add_boolean(doc, FieldId::list, ascii_lower(l));
+        for (const auto& a : m.to) add_boolean(doc, FieldId::to, ascii_lower(a.address));
+        for (const auto& a : m.cc) add_boolean(doc, FieldId::cc, ascii_lower(a.address));
+        if (auto at = from_addr.rfind('@'); at != std::string::npos && at + 1 < from_addr.size()) {
+            std::string_view domain = std::string_view(from_addr).substr(at + 1);
+            add_boolean(doc, FieldId::domain, domain);
+            for (auto dot = domain.find('.'); dot != std::string_view::npos; dot = domain.find('.')) {
+                domain.remove_prefix(dot + 1);
+                if (domain.find('.') == std::string_view::npos) break;
+                add_boolean(doc, FieldId::domain, domain);
+            }
+        }
+        for (const auto& a : m.attachments) add_boolean(doc, FieldId::type, ascii_lower(a.content_type));
+        if (!m.attachments.empty()) add_boolean(doc, FieldId::has, "attachment");
+        for (const auto& f : split(flag_names(m.flags), ',', true)) add_boolean(doc, FieldId::has, f);
+        add_boolean(doc, FieldId::year, date_part(m.date_utc, false));
+        add_boolean(doc, FieldId::month, date_part(m.date_utc, true));
+
+        doc.add_value(kSlotDate, Xapian::sortable_serialise(static_cast<double>(m.date_utc)));
+        doc.add_value(kSlotThread, Xapian::sortable_serialise(static_cast<double>(m.thread_id)));
+        doc.add_value(kSlotSize, Xapian::sortable_serialise(static_cast<double>(m.size)));
+        doc.set_data(encode_doc_data(doc_data_of(m)));
+        return doc;
+    } catch (const Xapian::Error& e) {
+        tg_.set_document(Xapian::Document());
+        return xapian_error(e, "index message " + std::to_string(m.id));
+    }
+}
+
+DocData doc_data_of(const FeedMessage& m) {
+    DocData d;
+    d.id = m.id;
+    d.mid = m.mid;
+    d.mid_seq = m.mid_seq;
+    d.subject = m.subject;
+    d.from_name = m.from_name;
+    d.from_addr = m.from_addr;
+    d.date_utc = m.date_utc;
+    d.date_offset = m.date_offset;
+    d.lists = m.lists;
+    d.thread_id = m.thread_id;
+    d.flags = m.flags;
+    d.size = m.size;
+    d.attachments = static_cast<uint32_t>(m.attachments.size());
+    return d;
+}
+
+std::string indexable_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool in_base64 = false;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t eol = text.find('\n', pos);
+        if (eol == std::string_view::npos) eol = text.size();
+        const std::string_view line = text.substr(pos, eol - pos);
+        pos = eol + 1;
+        in_base64 = looks_base64(line, !in_base64);
+        if (in_base64 || is_quoted_line(line) || looks_uuencoded(line)) {
+            out += '\n';
+            continue;
+        }
+        for (char c : line) out += c == '\0' ? ' ' : c;
+        out += '\n';
+    }
+    return out;
+}
+
+} // namespace mlarc

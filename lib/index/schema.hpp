@@ -1,0 +1,210 @@
+// The search index schema: ONE table saying, for every field users can search,
+// its query name, the Xapian term prefix, how it is indexed, its value slot and
+// an example query. The document builder (index/document.hpp) takes its
+// prefixes and slots from here and the query layer configures its parser by
+// looping over it, so the two cannot drift apart. Also here: the index's
+// metadata keys, the term-making rules shared by both sides, and the document
+// data (what a result line needs, so a page of results needs no SQLite).
+//
+// Prose (the index is derived from SQLite and can be rebuilt at any time with
+// `mlarc index --rebuild`):
+//
+// Documents: one per row of `messages`; the Xapian docid IS messages.id, so
+// re-indexing a message replaces its document and is idempotent. Every
+// document also carries Q<Message-ID> (notmuch's and Omega's unique-id term;
+// two contents under one Message-ID share it, see FAILURE-MODES 13) and
+// XID<messages.id>.
+//
+// Prefixes follow Xapian Omega (xapian-omega/docs/termprefixes.rst): single
+// capitals are the standard meanings (A author, K keyword, M month, Q unique
+// id, S subject, Y year), X... are ours. Free-text fields are words generated
+// by Xapian::TermGenerator: lower-cased, with positions at level "full" (phrase
+// and NEAR queries work) and none at level "light". With a stemming language
+// every word is indexed as its stem only (TermGenerator::STEM_ALL: "caches"
+// -> <prefix>cach, positions on the stems), which makes a third fewer terms
+// to build and insert than STEM_SOME's word plus Z<prefix><stem> pair; the
+// query parser must therefore use QueryParser::STEM_ALL (metadata "stemming"
+// says "all", or "none" for language none), and an exact, unstemmed word cannot
+// be told apart from its stem. The prefix "Z" stays reserved for stems. CJK
+// text is split into 1- and 2-character n-grams (FLAG_CJK_NGRAM); the query
+// parser must use the same flag. Boolean fields are
+// whole values, one term each, wdf 0, for filtering: prefix + value, with ':'
+// in between when the prefix is longer than one character and the value starts
+// with an ASCII capital (QueryParser's rule), NUL bytes dropped, and the term
+// cut to 240 bytes at a UTF-8 boundary (Xapian's limit is 245).
+//
+// What the default (unprefixed) free text holds: the subject, the author's name
+// and address, attachment file names, the body and the text of text/*
+// attachments. Not indexed at all: quoted reply lines (lines starting with
+// '>': they repeat the parent, which is indexed itself; the "On ... wrote:"
+// attribution line stays), base64/uuencode-looking lines, words longer than 64
+// bytes, the other headers (lists, recipients and dates have their own
+// fields).
+//
+// Value slots hold sortable_serialise()d numbers: 0 date (UTC seconds; date
+// ranges and sorting), 1 thread id (the collapse key: one hit per thread),
+// 2 raw size in bytes.
+//
+// Metadata: "schema" = kIndexSchemaVersion (checked on every open; a mismatch
+// is Errc::schema, hint "run `mlarc index --rebuild`"), "last_seq" = the store
+// change_seq the index reflects (set in the same commit as the changes),
+// "level" = full|light, "language" = the stemmer ("none" for no stemming),
+// "stemming" = all|none (the TermGenerator/QueryParser strategy); the query
+// layer uses the last three to parse queries the way the text was indexed.
+#pragma once
+
+#include "util/result.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlarc {
+
+/// Bump when the terms, slots or document data change in a way that needs a
+/// rebuild.
+inline constexpr int kIndexSchemaVersion = 1;
+
+inline constexpr std::string_view kMetaSchema = "schema";
+inline constexpr std::string_view kMetaLastSeq = "last_seq";
+inline constexpr std::string_view kMetaLevel = "level";
+inline constexpr std::string_view kMetaLanguage = "language";
+inline constexpr std::string_view kMetaStemming = "stemming";
+
+inline constexpr unsigned kSlotDate = 0;
+inline constexpr unsigned kSlotThread = 1;
+inline constexpr unsigned kSlotSize = 2;
+
+/// Longest term we make (bytes, prefix included).
+inline constexpr size_t kMaxTermBytes = 240;
+/// Message-IDs longer than this are indexed as a hash (FAILURE-MODES 14).
+inline constexpr size_t kMaxPlainMidBytes = 200;
+/// Longest word the term generator indexes (FAILURE-MODES 38).
+inline constexpr unsigned kMaxWordBytes = 64;
+
+enum class FieldKind : uint8_t {
+    text,    // free text: words, stemmed, positions at level full
+    boolean, // whole values as single terms, for filters
+    value,   // a value slot only (ranges, sorting); no terms
+};
+
+/// Order matches kIndexFields (static_assert'ed in schema.cpp).
+enum class FieldId : uint8_t {
+    body, subject, from, to, cc, list, mid, docid, thread, attachment, type, has, doc, domain,
+    year, month, date, size,
+};
+
+struct IndexField {
+    FieldId id;
+    std::string_view name;    // query name ("from" in from:ralf)
+    std::string_view aliases; // other query names, space separated
+    std::string_view prefix;  // Xapian term prefix ("" for the default free text)
+    FieldKind kind;
+    int slot;                 // value slot, or -1
+    bool exact;               // text field that also gets prefix+whole value as one term
+    std::string_view example; // an example query
+    std::string_view about;   // what it holds
+};
+
+// clang-format off
+inline constexpr std::array<IndexField, 18> kIndexFields{{
+    {FieldId::body, "body", "", "", FieldKind::text, -1, false,
+     "cache coherency",
+     "all free text: subject, author, attachment names, body (quoted lines skipped), text attachments"},
+    {FieldId::subject, "subject", "", "S", FieldKind::text, -1, false,
+     "subject:\"cache coherency\"", "the subject (decoded)"},
+    {FieldId::from, "from", "author", "A", FieldKind::text, -1, true,
+     "from:ralf@linux-mips.org",
+     "author name and address as words; also A<address> exact (lower-cased) for one-term lookups"},
+    {FieldId::to, "to", "", "XTO", FieldKind::boolean, -1, false,
+     "to:linux-mips@linux-mips.org", "each To address (lower-cased)"},
+    {FieldId::cc, "cc", "", "XCC", FieldKind::boolean, -1, false,
+     "cc:ralf@linux-mips.org", "each Cc address (lower-cased)"},
+    {FieldId::list, "list", "", "XLIST", FieldKind::boolean, -1, false,
+     "list:linux-mips", "each list the message was archived from (lower-cased name; wg: maps here)"},
+    {FieldId::mid, "id", "mid msgid", "Q", FieldKind::boolean, -1, false,
+     "id:20050101120000.GA1234@linux-mips.org",
+     "the Message-ID without <>; longer than 200 bytes: Qsha256:<hex of the id> (see mid_term)"},
+    {FieldId::docid, "docid", "", "XID", FieldKind::boolean, -1, false,
+     "docid:4711", "the SQLite messages.id (== the Xapian docid)"},
+    {FieldId::thread, "thread", "", "XTHREAD", FieldKind::boolean, kSlotThread, false,
+     "thread:4711", "the thread id; the value slot is the collapse key"},
+    {FieldId::attachment, "attachment", "att", "XATT", FieldKind::text, -1, false,
+     "attachment:patch", "words of attachment file names"},
+    {FieldId::type, "type", "mimetype", "XTYPE", FieldKind::boolean, -1, false,
+     "type:application/pdf", "content type of each attachment (lower-cased type/subtype)"},
+    {FieldId::has, "has", "flag", "K", FieldKind::boolean, -1, false,
+     "has:attachment",
+     "'attachment' when there is one, and the name of each MessageFlag set (no_archive, ...)"},
+    {FieldId::doc, "doc", "", "XDOC", FieldKind::boolean, -1, false,
+     "doc:d3.1", "deliverable ids the message refers to (reserved: filled by a later issue)"},
+    {FieldId::domain, "domain", "", "XDOM", FieldKind::boolean, -1, false,
+     "domain:linux-mips.org",
+     "author's mail domain and each parent domain with a dot (a.b.org -> a.b.org, b.org)"},
+    {FieldId::year, "year", "", "Y", FieldKind::boolean, -1, false,
+     "year:2018", "year of the date (UTC)"},
+    {FieldId::month, "month", "", "M", FieldKind::boolean, -1, false,
+     "month:201801", "YYYYMM of the date (UTC)"},
+    {FieldId::date, "date", "", "", FieldKind::value, kSlotDate, false,
+     "date:2018-01-01..2018-06-30", "UTC seconds in slot 0 (sortable_serialise)"},
+    {FieldId::size, "size", "", "", FieldKind::value, kSlotSize, false,
+     "size:100k..1M", "raw size in bytes in slot 2 (sortable_serialise)"},
+}};
+// clang-format on
+
+/// The table entry of a field.
+constexpr const IndexField& index_field(FieldId id) {
+    return kIndexFields[static_cast<size_t>(id)];
+}
+/// The term prefix of a field.
+constexpr std::string_view prefix_of(FieldId id) { return index_field(id).prefix; }
+
+/// The field called `name` (or one of its aliases); nullptr if none.
+const IndexField* find_index_field(std::string_view name);
+
+/// Problems with the table (duplicate names, prefixes or slots, a prefix that
+/// breaks Omega's conventions...), one line each; empty when consistent.
+std::vector<std::string> check_index_schema();
+
+/// True when a term with `prefix` needs ':' before a value starting with `first`
+/// (Xapian QueryParser's rule: multi-character prefix, ASCII capital).
+constexpr bool prefix_needs_colon(std::string_view prefix, char first) {
+    return prefix.size() > 1 && prefix.back() != ':' && first >= 'A' && first <= 'Z';
+}
+
+/// A boolean term: prefix + value (':' between them when needed), NUL bytes
+/// dropped, cut to kMaxTermBytes at a UTF-8 boundary.
+std::string make_term(std::string_view prefix, std::string_view value);
+
+/// The Q term of a Message-ID: Q<mid>, or Qsha256:<hex> when the id is longer
+/// than kMaxPlainMidBytes.
+std::string mid_term(std::string_view mid);
+
+/// What a result line needs, stored as the document data.
+struct DocData {
+    int64_t id = 0;
+    std::string mid;
+    int64_t mid_seq = 1;
+    std::string subject;
+    std::string from_name;
+    std::string from_addr;
+    int64_t date_utc = 0;
+    int date_offset = 0; // minutes east of UTC
+    std::vector<std::string> lists;
+    int64_t thread_id = 0;
+    uint32_t flags = 0;
+    uint64_t size = 0;
+    uint32_t attachments = 0; // number of attachments
+
+    bool operator==(const DocData&) const = default;
+};
+
+/// Compact binary form: a version byte, then varints (zig-zag for signed
+/// numbers) and length-prefixed strings in the field order above.
+std::string encode_doc_data(const DocData& d);
+/// Inverse of encode_doc_data. Errors: bad_input for truncated or foreign data.
+Result<DocData> decode_doc_data(std::string_view data);
+
+} // namespace mlarc

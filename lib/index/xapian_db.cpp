@@ -1,0 +1,90 @@
+// Xapian error mapping, schema check and the read-only handle (see
+// xapian_db.hpp).
+#include "index/xapian_db.hpp"
+
+#include "index/schema.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+namespace mlarc {
+
+namespace {
+const char* const kRebuildHint = "run `mlarc index --rebuild`";
+}
+
+std::filesystem::path index_path(const std::filesystem::path& archive) {
+    return archive / "xapian";
+}
+
+Error xapian_error(const Xapian::Error& e, std::string_view what) {
+    // Xapian::Error is not polymorphic (no RTTI downcasts): go by its type name.
+    const std::string_view type = e.get_type();
+    const std::string msg = "cannot " + std::string(what) + ": " + e.get_description();
+    const char* err = e.get_error_string();
+    if (type == "DatabaseLockError")
+        return make_error(Errc::locked, "the search index is being written by another process",
+                          "wait for the other `mlarc import` or `mlarc index` to finish, or pass "
+                          "--wait SECONDS");
+    if (err && std::string_view(err) == std::string_view(std::strerror(ENOSPC)))
+        return make_error(Errc::disk_full, msg, "free some disk space and run `mlarc index` again");
+    if (type == "DatabaseVersionError") return make_error(Errc::schema, msg, kRebuildHint);
+    if (type == "DatabaseCorruptError") return make_error(Errc::bad_input, msg, kRebuildHint);
+    if (type == "DatabaseNotFoundError")
+        return make_error(Errc::not_found, msg, "run `mlarc index` to build it");
+    if (type == "DatabaseOpeningError") return make_error(Errc::unreadable, msg);
+    if (type.substr(0, 8) == "Database") return make_error(Errc::io, msg);
+    if (type == "InvalidArgumentError" || type == "QueryParserError")
+        return make_error(Errc::usage, msg);
+    return make_error(Errc::internal, msg);
+}
+
+int64_t metadata_int(const Xapian::Database& db, std::string_view key) {
+    const std::string v = db.get_metadata(std::string(key));
+    int64_t out = 0;
+    auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+    return r.ec == std::errc() && r.ptr == v.data() + v.size() ? out : 0;
+}
+
+Status check_index_schema_version(const Xapian::Database& db) {
+    try {
+        const std::string have = db.get_metadata(std::string(kMetaSchema));
+        if (have == std::to_string(kIndexSchemaVersion)) return {};
+        return make_error(Errc::schema,
+                          "the search index has schema version " +
+                              (have.empty() ? std::string("(none)") : have) +
+                              ", this mlarc uses " + std::to_string(kIndexSchemaVersion),
+                          kRebuildHint);
+    } catch (const Xapian::Error& e) {
+        return xapian_error(e, "read the search index");
+    }
+}
+
+Result<IndexReader> IndexReader::open(const std::filesystem::path& archive) {
+    const auto path = index_path(archive);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return make_error(Errc::not_found, "no search index at " + path.string(),
+                          "run `mlarc index --archive " + archive.string() + "`");
+    try {
+        IndexReader r(Xapian::Database(path.string()), path);
+        if (auto st = check_index_schema_version(r.db_); !st.ok()) return st.error();
+        return r;
+    } catch (const Xapian::Error& e) {
+        return xapian_error(e, "open the search index " + path.string());
+    }
+}
+
+Status IndexReader::reopen() {
+    // Opening afresh (rather than Database::reopen()) also follows a rebuilt
+    // index that was swapped in under the same path.
+    try {
+        db_ = Xapian::Database(path_.string());
+    } catch (const Xapian::Error& e) {
+        return xapian_error(e, "reopen the search index " + path_.string());
+    }
+    return check_index_schema_version(db_);
+}
+
+} // namespace mlarc
