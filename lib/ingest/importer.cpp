@@ -2,6 +2,7 @@
 #include "ingest/importer.hpp"
 
 #include "mime/decode.hpp"
+#include "registry/registry.hpp"
 #include "store/raw_codec.hpp"
 #include "util/date.hpp"
 #include "util/lock.hpp"
@@ -403,6 +404,27 @@ expand_all(const std::vector<std::filesystem::path>& inputs) {
     return files;
 }
 
+/// Completes a list named on the command line from the group's registry
+/// (lists.tsv: address, working-group number, title), matched by name or
+/// address. Without a registry, or for a list it does not name, the list is
+/// kept as given (no WG number).
+ListInfo describe_list(ListInfo list, const std::filesystem::path& archive) {
+    auto dir = find_registry_dir(archive);
+    if (!dir.ok()) return list;
+    auto lists = load_lists(*dir / "lists.tsv");
+    if (!lists.ok()) return list;
+    for (const auto& e : *lists) {
+        if (e.name == list.name || (!list.address.empty() && ascii_lower(e.address) == list.address)) {
+            list.name = e.name;
+            list.address = e.address;
+            list.wg = e.wg;
+            list.title = e.title;
+            break;
+        }
+    }
+    return list;
+}
+
 } // namespace
 
 Result<ListInfo> parse_list_arg(std::string_view value) {
@@ -444,7 +466,7 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
     so.subject_threading = opts.subject_threading;
     auto store = Store::open(opts.archive, Store::Mode::read_write, so);
     if (!store.ok()) return store.error();
-    auto list = store->ensure_list(*list_arg);
+    auto list = store->ensure_list(describe_list(*list_arg, opts.archive));
     if (!list.ok()) return list.error();
     Importer imp(opts, *store, *list, summary);
     Status result;
