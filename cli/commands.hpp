@@ -13,6 +13,8 @@ std::string default_archive_dir();
 void register_import(CLI::App& app, int& status);
 void register_index(CLI::App& app, int& status);
 void register_search(CLI::App& app, int& status);
+void register_subscribers(CLI::App& app, int& status);
+void register_report(CLI::App& app, int& status);
 
 /// Brings the index of `archive` up to date after an import (indexer/).
 /// Returns the exit status.

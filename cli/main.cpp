@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     mlarc::cli::register_import(app, status);
     mlarc::cli::register_index(app, status);
     mlarc::cli::register_search(app, status);
+    mlarc::cli::register_subscribers(app, status);
+    mlarc::cli::register_report(app, status);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -15,9 +15,9 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 namespace mlarc::cli {
 
@@ -61,27 +61,28 @@ class ProgressView {
     std::unique_ptr<Progress> bar_;
 };
 
+std::string fixed(double v, int decimals) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
 std::string summary_line(const IndexReport& r) {
-    std::ostringstream out;
-    if (r.up_to_date) {
-        out << "index: up to date (last_seq " << r.to_seq << ")";
-        return out.str();
-    }
-    out << "index: " << (r.rebuilt ? "built " : "updated ") << format_count(r.indexed)
-        << " documents";
-    if (r.deleted) out << ", deleted " << format_count(r.deleted);
-    out << " in " << static_cast<double>(static_cast<int64_t>(r.seconds * 100)) / 100 << " s";
-    if (r.seconds > 0 && r.indexed > 0)
-        out << " (" << format_count(static_cast<uint64_t>(static_cast<double>(r.indexed) / r.seconds))
-            << " msg/s";
+    if (r.up_to_date) return "index: up to date (last_seq " + std::to_string(r.to_seq) + ")";
+    std::string out = "index: " + std::string(r.rebuilt ? "built " : "updated ") +
+                      format_count(r.indexed) + " documents";
+    if (r.deleted) out += ", deleted " + format_count(r.deleted);
+    out += " in " + fixed(r.seconds, 2) + " s";
     if (r.seconds > 0 && r.indexed > 0) {
-        out << ", " << index_mode_name(r.mode) << ", " << r.threads << " threads";
-        if (r.rebuilt) out << ", compact " << static_cast<int64_t>(r.compact_seconds * 10) / 10.0 << " s";
-        out << ")";
+        out += " (" + format_count(static_cast<uint64_t>(static_cast<double>(r.indexed) / r.seconds)) +
+               " msg/s, " + std::string(index_mode_name(r.mode)) + ", " +
+               std::to_string(r.threads) + " threads";
+        if (r.rebuilt) out += ", compaction " + fixed(r.compact_seconds, 1) + " s";
+        out += ")";
     }
-    out << "; level " << index_level_name(r.level) << ", language " << r.language << ", last_seq "
-        << r.from_seq << " -> " << r.to_seq;
-    return out.str();
+    out += "; level " + std::string(index_level_name(r.level)) + ", language " + r.language +
+           ", last_seq " + std::to_string(r.from_seq) + " -> " + std::to_string(r.to_seq);
+    return out;
 }
 
 void print_stats(const IndexStats& s) {

@@ -17,6 +17,15 @@ for list in fgdpm fgdpmwg1 fgdpmwg2 fgdpmwg3 fgdpmwg4 fgdpmwg5; do
   "$mlarc" import --quiet --archive "$archive" --list "$list@lists.itu.int" --no-index "$demo/sample/$list.mbox"
 done
 "$mlarc" import --archive "$archive" --list fgdpm@lists.itu.int "$demo/sample/fgdpm.mbox"
+echo "== subscriber rosters (list and date from each file name)"
+for roster in "$demo"/sample/rosters/*; do
+  "$mlarc" subscribers import --archive "$archive" "$roster"
+done
+"$mlarc" subscribers count --archive "$archive" --as-of 2019-07-15
+echo "== report for the group's lifetime"
+"$mlarc" report --archive "$archive" --since 2017-07-19 --until 2019-07-15 --chart "$demo/report.svg"
+echo "== deliverable links"
+"$mlarc" links --archive "$archive" --summary
 if "$mlarc" index --help >/dev/null 2>&1; then
   echo "== index"
   "$mlarc" index --archive "$archive" --stats

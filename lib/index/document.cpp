@@ -153,6 +153,7 @@ Result<Xapian::Document> DocumentBuilder::build(const FeedMessage& m) {
         add_boolean(doc, FieldId::docid, std::to_string(m.id));
         add_boolean(doc, FieldId::thread, std::to_string(m.thread_id));
         for (const auto& l : m.lists) add_boolean(doc, FieldId::list, ascii_lower(l));
+        for (const auto& d : m.deliverables) add_boolean(doc, FieldId::doc, ascii_lower(d));
         for (const auto& a : m.to) add_boolean(doc, FieldId::to, ascii_lower(a.address));
         for (const auto& a : m.cc) add_boolean(doc, FieldId::cc, ascii_lower(a.address));
         if (auto at = from_addr.rfind('@'); at != std::string::npos && at + 1 < from_addr.size()) {

@@ -2,6 +2,7 @@
 #include "ingest/importer.hpp"
 
 #include "mime/decode.hpp"
+#include "registry/extract.hpp"
 #include "registry/registry.hpp"
 #include "store/raw_codec.hpp"
 #include "util/date.hpp"
@@ -80,7 +81,27 @@ std::string synthetic_mid(std::string_view raw) {
     return sha256_hex(norm) + "@generated.invalid";
 }
 
-Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts) {
+/// Deliverable mentions (registry/extract.hpp) in the subject, the body text
+/// (quoted lines skipped) and the attachment file names; none without a registry.
+std::vector<DeliverableMention> deliverable_mentions(const ParsedMessage& p,
+                                                     const std::vector<Deliverable>& registry) {
+    std::vector<DeliverableMention> out;
+    if (registry.empty()) return out;
+    auto scan = [&](std::string_view text, MentionContext ctx, const char* context) {
+        for (auto& found : find_mentions(text, registry, ctx))
+            out.push_back({std::move(found.deliverable_id),
+                           std::string(mention_kind_name(found.kind)), std::move(found.text),
+                           context});
+    };
+    scan(p.subject, MentionContext::subject, "subject");
+    scan(p.body_text, MentionContext::body, "body");
+    for (const auto& a : p.attachments)
+        if (!a.filename.empty()) scan(a.filename, MentionContext::attachment_name, "attachment");
+    return out;
+}
+
+Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts,
+                   const std::vector<Deliverable>& registry) {
     const auto t0 = Clock::now();
     std::string msg = unescape(rm.raw, rm.escaping);
     DecodeOptions dopts;
@@ -110,6 +131,7 @@ Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts) {
     m.date_source = d.source;
     m.flags |= d.flags;
     m.content_hash = content_identity(m.parsed);
+    m.mentions = deliverable_mentions(m.parsed, registry);
     m.normalised_subject = normalise_subject(m.parsed.subject);
     m.reply_subject = is_reply_subject(m.parsed.subject);
     m.from_line = std::move(rm.from_line);
@@ -124,11 +146,12 @@ Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts) {
 
 /// Decodes a batch with `jobs` threads (this one included), keeping order.
 std::vector<Decoded> decode_batch(std::vector<RawMessage> raw, unsigned jobs,
-                                  const ImportOptions& opts) {
+                                  const ImportOptions& opts,
+                                  const std::vector<Deliverable>& registry) {
     const int64_t now = now_utc();
     std::vector<std::optional<Decoded>> out(raw.size());
     auto work = [&](unsigned k) {
-        for (size_t i = k; i < raw.size(); i += jobs) out[i].emplace(decode_one(std::move(raw[i]), now, opts));
+        for (size_t i = k; i < raw.size(); i += jobs) out[i].emplace(decode_one(std::move(raw[i]), now, opts, registry));
     };
     std::vector<std::thread> threads;
     for (unsigned k = 1; k < jobs && k < raw.size(); ++k) threads.emplace_back(work, k);
@@ -189,8 +212,9 @@ Result<FileIdentity> identify(const std::filesystem::path& p, uint64_t head_len 
 
 class Importer {
   public:
-    Importer(const ImportOptions& o, Store& s, const ListInfo& l, ImportSummary& sum)
-        : opts_(o), store_(s), list_(l), summary_(sum),
+    Importer(const ImportOptions& o, Store& s, const ListInfo& l, ImportSummary& sum,
+             std::vector<Deliverable> deliverables)
+        : opts_(o), store_(s), list_(l), summary_(sum), deliverables_(std::move(deliverables)),
           jobs_(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency())) {}
 
     /// Imports one file or Maildir. `from_dir`: found inside a directory, where
@@ -206,6 +230,7 @@ class Importer {
     Store& store_;
     ListInfo list_;
     ImportSummary& summary_;
+    std::vector<Deliverable> deliverables_; // for mentions; empty without a registry
     unsigned jobs_;
     uint64_t total_read_ = 0;
 };
@@ -337,7 +362,8 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     bool eof = false;
     Status result;
     auto launch = [&](std::vector<RawMessage>&& raw) {
-        return std::async(std::launch::async, decode_batch, std::move(raw), jobs_, std::cref(opts_));
+        return std::async(std::launch::async, decode_batch, std::move(raw), jobs_, std::cref(opts_),
+                          std::cref(deliverables_));
     };
     auto first = read_batch(source);
     if (!first.ok()) {
@@ -468,7 +494,11 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
     if (!store.ok()) return store.error();
     auto list = store->ensure_list(describe_list(*list_arg, opts.archive));
     if (!list.ok()) return list.error();
-    Importer imp(opts, *store, *list, summary);
+    // Deliverable mentions need the registry; without one there are none.
+    std::vector<Deliverable> deliverables;
+    if (auto dir = find_registry_dir(opts.archive); dir.ok())
+        if (auto reg = load_registry(*dir); reg.ok()) deliverables = std::move(reg->deliverables);
+    Importer imp(opts, *store, *list, summary, std::move(deliverables));
     Status result;
     for (const auto& [f, from_dir] : files) {
         auto st = imp.import_path(f, from_dir);

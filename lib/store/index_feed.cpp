@@ -175,6 +175,11 @@ Result<std::vector<FeedMessage>> read_feed_messages(Store& store, std::span<cons
             m.attachments.push_back(Attachment{static_cast<int>(r.int64(1)), r.text(2), r.text(3),
                                                static_cast<uint64_t>(r.int64(4))});
         }));
+    MLARC_TRY_STATUS(attach_rows(
+        db,
+        "SELECT DISTINCT message_id, deliverable_id FROM deliverable_mentions "
+        "WHERE message_id IN (SELECT value FROM json_each(?1)) ORDER BY message_id, deliverable_id",
+        ids_json, msgs, [](FeedMessage& m, const sql::Stmt& r) { m.deliverables.push_back(r.text(1)); }));
     return msgs;
 }
 

@@ -52,6 +52,7 @@ struct FeedMessage {
     std::string headers;     // decoded header block ("Name: value\n" lines)
     std::string body;        // text for indexing
     std::string attachment_text;
+    std::vector<std::string> deliverables; // distinct deliverable ids mentioned ("D3.2"), sorted
 };
 
 /// What the indexer has to do to move from `from_seq` to `to_seq`.

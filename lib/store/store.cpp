@@ -461,6 +461,14 @@ Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id,
         (*l)->bind(1, id).bind(2, list_id).bind(3, source_id);
         MLARC_TRY_STATUS((*l)->run());
     }
+    for (const auto& dm : m.mentions) {
+        auto d = im.st("INSERT INTO deliverable_mentions(message_id, deliverable_id, kind, "
+                       "matched_text, context) VALUES(?,?,?,?,?)");
+        if (!d.ok()) return d.error();
+        (*d)->bind(1, id).bind(2, dm.deliverable_id).bind(3, dm.kind).bind(4, dm.text);
+        (*d)->bind(5, dm.context);
+        MLARC_TRY_STATUS((*d)->run());
+    }
     std::vector<Address> from{m.parsed.from};
     MLARC_TRY_STATUS(insert_addresses(im, id, "from", from));
     MLARC_TRY_STATUS(insert_addresses(im, id, "to", m.parsed.to));

@@ -50,6 +50,15 @@ struct SourceInfo {
     bool complete = false;
 };
 
+/// A deliverable mention found by the import pipeline (registry/extract.hpp),
+/// stored in deliverable_mentions with the message.
+struct DeliverableMention {
+    std::string deliverable_id; // "D3.2"
+    std::string kind;           // mention_kind_name(): "id", "title", ...
+    std::string text;           // as matched
+    std::string context;        // subject | body | attachment
+};
+
 /// A decoded message ready to be stored (built by the import pipeline).
 struct IncomingMessage {
     ParsedMessage parsed;
@@ -67,6 +76,7 @@ struct IncomingMessage {
     std::string raw_encoded;  // raw bytes after encode_raw
     uint64_t raw_size = 0;    // raw bytes before encoding
     uint64_t source_offset = 0;
+    std::vector<DeliverableMention> mentions; // empty without a registry
 };
 
 enum class AddOutcome {

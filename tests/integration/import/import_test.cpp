@@ -50,7 +50,7 @@ void check_balance(const ImportSummary& s) {
 
 } // namespace
 
-TEST_CASE("import stores messages, threads and lists; counts add up", "[import]") {
+TEST_CASE("import stores messages, threads and lists - counts add up", "[import]") {
     TempDir t;
     write_file(t / "a.mbox", msg("1@x", "Budget") + msg("2@x", "Re: Budget", "In-Reply-To: <1@x>\n") +
                                  msg("3@x", "Other") + msg("", "No id here"));
@@ -68,7 +68,7 @@ TEST_CASE("import stores messages, threads and lists; counts add up", "[import]"
     CHECK(q(*st, "SELECT count(*) FROM lists WHERE name='fgdpmwg3'") == 1);
 }
 
-TEST_CASE("re-import is a no-op; a grown mbox imports only the new messages", "[import]") {
+TEST_CASE("re-import is a no-op - a grown mbox imports only the new messages", "[import]") {
     TempDir t;
     std::string first = msg("1@x", "A") + msg("2@x", "B");
     write_file(t / "a.mbox", first);
@@ -87,7 +87,7 @@ TEST_CASE("re-import is a no-op; a grown mbox imports only the new messages", "[
     check_balance(s3);
 }
 
-TEST_CASE("a cross-post is one message in two lists; other content under a known id is kept",
+TEST_CASE("a cross-post is one message in two lists - other content under a known id is kept",
           "[import]") {
     TempDir t;
     // Mailman copies differ in List-Id, subject tag and footer.

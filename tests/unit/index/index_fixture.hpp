@@ -9,6 +9,7 @@
 #include "store/store.hpp"
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>

@@ -69,6 +69,20 @@ TEST_CASE("index: one document per message, docid == id, data decodes", "[index]
     CHECK(!std::filesystem::exists(a.path() / "xapian.shards"));
 }
 
+TEST_CASE("index: an empty store gives an empty index that later updates", "[index][indexer]") {
+    TestArchive a;
+    const auto first = a.index();
+    CHECK(first.rebuilt);
+    CHECK(first.indexed == 0);
+    CHECK(Xapian::Database(index_path(a.path()).string()).get_doccount() == 0);
+    CHECK(a.index().up_to_date);
+    a.add_many(4);
+    const auto rep = a.index();
+    CHECK(!rep.rebuilt);
+    CHECK(rep.indexed == 4);
+    CHECK(Xapian::Database(index_path(a.path()).string()).get_doccount() == 4);
+}
+
 TEST_CASE("index: filters, phrases, stemming, CJK, quoted text", "[index][indexer]") {
     TestArchive a;
     Msg m1;
@@ -138,7 +152,7 @@ TEST_CASE("index: a long Message-ID and over-long words do not lose the document
     CHECK(test::matches(a.path(), Xapian::Query(std::string(500, 'q'))).empty());
 }
 
-TEST_CASE("index: incremental runs add only what changed; nothing new writes nothing", "[index][indexer]") {
+TEST_CASE("index: incremental runs add only what changed - nothing new writes nothing", "[index][indexer]") {
     TestArchive a;
     a.add_many(20, "a");
     CHECK(a.index().indexed == 20);
@@ -366,7 +380,7 @@ TEST_CASE("index: schema mismatch is refused until --rebuild", "[index][indexer]
     CHECK(IndexReader::open(a.path()).ok());
 }
 
-TEST_CASE("index: --rebuild swaps the index in; open readers keep their view", "[index][indexer][rebuild]") {
+TEST_CASE("index: --rebuild swaps the index in - open readers keep their view", "[index][indexer][rebuild]") {
     TestArchive a;
     a.add_many(10);
     a.index();

@@ -87,7 +87,7 @@ TEST_CASE("References chain creates linked ghosts", "[thread]") {
     CHECK(t.g.nodes.at("d").parent_mid == "c");
 }
 
-TEST_CASE("In-Reply-To is used only without References; References wins", "[thread]") {
+TEST_CASE("In-Reply-To is used only without References - References wins", "[thread]") {
     Threads t;
     t.add("a", {});
     t.add("z", {});

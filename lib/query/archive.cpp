@@ -1,0 +1,84 @@
+// The lazily opened read side of an archive (see archive.hpp).
+#include "query/archive.hpp"
+
+#include "index/schema.hpp"
+#include "index/xapian_db.hpp"
+#include "store/store.hpp"
+
+namespace mlarc {
+
+struct Archive::Impl {
+    std::filesystem::path dir;
+    std::optional<IndexReader> index;
+    std::optional<Store> store;
+    std::optional<std::vector<ListInfo>> lists;
+};
+
+Archive::Archive(std::filesystem::path dir) : impl_(std::make_unique<Impl>()) {
+    impl_->dir = std::move(dir);
+}
+Archive::Archive(Archive&&) noexcept = default;
+Archive& Archive::operator=(Archive&&) noexcept = default;
+Archive::~Archive() = default;
+
+Archive Archive::at(const std::filesystem::path& dir) { return Archive(dir); }
+
+const std::filesystem::path& Archive::dir() const { return impl_->dir; }
+
+Result<IndexReader*> Archive::index() {
+    if (!impl_->index) {
+        auto r = IndexReader::open(impl_->dir);
+        if (!r.ok()) {
+            // No index and no store either: say so about the archive itself.
+            std::error_code ec;
+            if (r.error().code == Errc::not_found &&
+                !std::filesystem::exists(impl_->dir / "store.sqlite", ec))
+                return make_error(Errc::not_found, "no archive at " + impl_->dir.string(),
+                                  "import mail first (mlarc import --archive DIR --list NAME "
+                                  "FILE), or pass --archive DIR / set MLARC_ARCHIVE");
+            return r.error();
+        }
+        impl_->index.emplace(std::move(*r));
+    }
+    return &*impl_->index;
+}
+
+Result<Store*> Archive::store() {
+    if (!impl_->store) {
+        auto s = Store::open(impl_->dir, Store::Mode::read_only);
+        if (!s.ok()) return s.error();
+        impl_->store.emplace(std::move(*s));
+    }
+    return &*impl_->store;
+}
+
+Result<const std::vector<ListInfo>*> Archive::lists() {
+    if (!impl_->lists) {
+        auto s = store();
+        if (!s.ok()) return s.error();
+        auto l = (*s)->lists();
+        if (!l.ok()) return l.error();
+        impl_->lists = std::move(*l);
+    }
+    return &*impl_->lists;
+}
+
+Result<Archive::IndexSettings> Archive::index_settings() {
+    auto idx = index();
+    if (!idx.ok()) return idx.error();
+    return (*idx)->run([](Xapian::Database& db) {
+        IndexSettings s;
+        auto get = [&](std::string_view key, std::string& out) {
+            std::string v = db.get_metadata(std::string(key));
+            if (!v.empty()) out = std::move(v);
+        };
+        get(kMetaLanguage, s.language);
+        get(kMetaLevel, s.level);
+        // Indexes made before the "stemming" key existed used STEM_SOME.
+        get(kMetaStemming, s.stemming);
+        if (s.language == "none") s.stemming = "none";
+        return s;
+    });
+}
+
+} // namespace mlarc

@@ -1,0 +1,66 @@
+// The read side of an archive, as the search commands see it: the search
+// index (ARCHIVE/xapian, read-only, reopened when a writer commits) and the
+// store (ARCHIVE/store.sqlite, read-only), each opened only when first needed.
+// A `count` or a page of search results touches only the index (the document
+// data carries what a result line needs); snippets, `show`, `thread` and
+// `export` open the store too. Opening nothing up front keeps the process
+// start cheap (BASELINE.md: notmuch count answers in 4-10 ms).
+//
+// Works on a read-only archive and while `mlarc import`/`mlarc index` write
+// (FAILURE-MODES 45): Xapian is read through IndexReader::run(), which reopens
+// on DatabaseModifiedError; SQLite is opened read-only and reads the last
+// committed state (WAL).
+#pragma once
+
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlarc {
+
+class IndexReader;
+class Store;
+struct ListInfo;
+
+class Archive {
+  public:
+    /// An archive at `dir`; nothing is opened yet. Never fails: a missing
+    /// archive is reported by the first index() or store() call.
+    static Archive at(const std::filesystem::path& dir);
+    Archive(Archive&&) noexcept;
+    Archive& operator=(Archive&&) noexcept;
+    ~Archive();
+
+    const std::filesystem::path& dir() const;
+
+    /// The search index, opened read-only on first use. Errors: not_found (no
+    /// index: hint `mlarc index`), schema, bad_input, unreadable.
+    Result<IndexReader*> index();
+    /// The store, opened read-only on first use. Errors: not_found (no
+    /// archive), schema, unreadable, bad_input.
+    Result<Store*> store();
+
+    /// Every list of the store (cached). Errors: those of store().
+    Result<const std::vector<ListInfo>*> lists();
+
+    /// How the index's text was made, from its metadata, so queries are
+    /// parsed the same way. Errors: those of index().
+    struct IndexSettings {
+        std::string language = "english"; // a Xapian stemmer, or "none"
+        std::string level = "full";       // full (positions) or light
+        std::string stemming = "some";    // all (stems only), some (words + Z-stems), none
+    };
+    Result<IndexSettings> index_settings();
+
+  private:
+    explicit Archive(std::filesystem::path dir);
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace mlarc

@@ -1,0 +1,492 @@
+// Searching (see search.hpp): result pages collapsed to threads, exact
+// counts, facets and the id sets `export` needs.
+//
+// Where the time goes, and why it is spent this way (BASELINE.md: notmuch
+// answers `count` in 4-10 ms and a first page of threads in 9-84 ms):
+//  - A page is one Enquire sorted by the date slot (boolean weighting, no
+//    relevance work) or by BM25, WITHOUT Enquire's collapse key (measured on
+//    linux-mips: collapse makes a sorted `kernel` page 4-5x slower); threads
+//    are read off the head of the sorted list (see thread_page()). Totals are
+//    exact up to kExactTotalBound messages, and flagged "about" above it.
+//  - Each thread on the page then needs its total (the frequency of its
+//    XTHREAD term: free), the messages that match (one filtered Enquire for
+//    the whole page) and its authors, lists and dates (the document data of
+//    its messages, read through the XTHREAD posting list). No SQLite.
+//  - Snippets need message bodies, the one thing the index does not keep:
+//    one prepared SQLite statement, one primary-key lookup per hit. A hit
+//    whose row is missing (the index is ahead of the store while an import
+//    runs) is dropped and counted (FAILURE-MODES 45).
+//  - Counts and facets make the matcher visit every match (check_at_least =
+//    document count); a MatchSpy collects what facets and thread counts need
+//    while it does.
+#include "query/detail.hpp"
+
+#include "index/document.hpp"
+#include "store/store.hpp"
+#include "util/date.hpp"
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace mlarc {
+
+using query_detail::compile;
+using query_detail::doc_data;
+using query_detail::read_index;
+
+namespace {
+
+std::string thread_term(int64_t thread_id) {
+    return make_term(prefix_of(FieldId::thread), std::to_string(thread_id));
+}
+
+int64_t thread_of_value(const std::string& v) {
+    return static_cast<int64_t>(Xapian::sortable_unserialise(v));
+}
+
+Total total_of(Xapian::doccount lower, Xapian::doccount estimated, Xapian::doccount upper) {
+    return Total{estimated, lower == upper};
+}
+
+/// Collapses blanks (newlines included) into single spaces.
+std::string one_line(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    bool blank = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            blank = true;
+            continue;
+        }
+        if (blank && !out.empty()) out += ' ';
+        blank = false;
+        out += c;
+    }
+    return out;
+}
+
+/// MSet::snippet() escapes for HTML; the renderers escape for themselves.
+std::string html_unescape(std::string_view s) {
+    static const std::pair<std::string_view, char> kEntities[] = {
+        {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}};
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        bool done = false;
+        if (s[i] == '&') {
+            for (const auto& [ent, ch] : kEntities) {
+                if (s.substr(i, ent.size()) == ent) {
+                    out += ch;
+                    i += ent.size();
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if (!done) out += s[i++];
+    }
+    return out;
+}
+
+std::string month_of(int64_t utc) {
+    const CivilTime t = civil_from_utc(utc);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04lld-%02d", static_cast<long long>(t.year), t.month);
+    return buf;
+}
+
+/// Counts lists, authors and months of every matching document, from its
+/// document data (one read per match, no term lists).
+class FacetSpy : public Xapian::MatchSpy {
+  public:
+    void operator()(const Xapian::Document& doc, double) override {
+        auto d = decode_doc_data(doc.get_data());
+        if (!d.ok()) {
+            ++damaged;
+            return;
+        }
+        ++messages;
+        for (const auto& l : d->lists) ++lists[l];
+        auto& a = authors[d->from_addr];
+        ++a.second;
+        if (a.first.empty()) a.first = d->from_name;
+        ++months[month_of(d->date_utc)];
+    }
+
+    uint64_t messages = 0;
+    uint64_t damaged = 0;
+    std::unordered_map<std::string, uint64_t> lists;
+    std::unordered_map<std::string, std::pair<std::string, uint64_t>> authors; // addr -> name, n
+    std::map<std::string, uint64_t> months;
+};
+
+Facets facets_of(const FacetSpy& spy, size_t max_authors) {
+    Facets f;
+    f.messages = spy.messages;
+    auto by_count = [](const FacetCount& a, const FacetCount& b) {
+        return a.count != b.count ? a.count > b.count : a.key < b.key;
+    };
+    for (const auto& [name, n] : spy.lists) f.lists.push_back({name, name, n});
+    std::sort(f.lists.begin(), f.lists.end(), by_count);
+    for (const auto& [addr, v] : spy.authors)
+        f.authors.push_back({addr, v.first.empty() ? addr : v.first, v.second});
+    std::sort(f.authors.begin(), f.authors.end(), by_count);
+    f.authors_total = f.authors.size();
+    if (max_authors && f.authors.size() > max_authors) f.authors.resize(max_authors);
+    for (const auto& [m, n] : spy.months) f.months.push_back({m, m, n});
+    return f;
+}
+
+/// Runs `q` over every match (boolean weighting) with `spy` watching.
+void spy_all(Xapian::Database& db, const Xapian::Query& q, Xapian::MatchSpy& spy) {
+    Xapian::Enquire e(db);
+    e.set_query(q);
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    e.set_docid_order(Xapian::Enquire::ASCENDING);
+    e.add_matchspy(&spy);
+    (void)e.get_mset(0, 0, db.get_doccount());
+}
+
+/// Thread totals, matching counts, dates, lists and authors of thread hits.
+Status fill_threads(Xapian::Database& db, const Xapian::Query& q, std::vector<Hit>& hits) {
+    if (hits.empty()) return {};
+    std::vector<Xapian::Query> terms;
+    Xapian::doccount sum = 0;
+    for (auto& h : hits) {
+        const std::string t = thread_term(h.thread_id);
+        h.total = db.get_termfreq(t);
+        sum += static_cast<Xapian::doccount>(h.total);
+        terms.emplace_back(t);
+    }
+    Xapian::Enquire e(db);
+    e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q,
+                              Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    e.set_docid_order(Xapian::Enquire::ASCENDING);
+    const Xapian::MSet ms = e.get_mset(0, sum, sum);
+    std::unordered_set<Xapian::docid> matched(ms.begin(), ms.end());
+
+    for (auto& h : hits) {
+        struct Msg {
+            int64_t date;
+            AuthorRef author;
+        };
+        std::vector<Msg> msgs;
+        std::set<std::string> lists;
+        h.matched = 0;
+        h.first_utc = h.last_utc = h.date_utc;
+        const std::string t = thread_term(h.thread_id);
+        for (auto p = db.postlist_begin(t); p != db.postlist_end(t); ++p) {
+            auto d = doc_data(db, *p);
+            if (!d.ok()) return d.error();
+            const bool m = matched.count(*p) > 0;
+            h.matched += m ? 1 : 0;
+            h.first_utc = std::min(h.first_utc, d->date_utc);
+            h.last_utc = std::max(h.last_utc, d->date_utc);
+            lists.insert(d->lists.begin(), d->lists.end());
+            msgs.push_back({d->date_utc, AuthorRef{d->from_name, d->from_addr, m}});
+        }
+        std::stable_sort(msgs.begin(), msgs.end(), [](const Msg& a, const Msg& b) {
+            if (a.author.matched != b.author.matched) return a.author.matched;
+            return a.date < b.date;
+        });
+        std::set<std::string> seen;
+        h.authors.clear();
+        for (auto& m : msgs) {
+            const std::string key = m.author.address.empty() ? m.author.name : m.author.address;
+            if (seen.insert(key).second) h.authors.push_back(std::move(m.author));
+        }
+        h.lists.assign(lists.begin(), lists.end());
+    }
+    return {};
+}
+
+/// The MSet whose query MSet::snippet() highlights. snippet() recognises a
+/// word when it equals a query term or when Z + its stem does (STEM_SOME's
+/// form). An index of stems only (STEM_ALL) has query terms like "cach",
+/// which no word equals: for it, a small Enquire over the page's documents
+/// adds the Z forms of the free-text terms, so "caches" and "cache" light up.
+Xapian::MSet highlight_mset(Xapian::Database& db, const Xapian::Query& q, const Xapian::MSet& page,
+                            const std::vector<Hit>& hits, bool stem_all) {
+    if (!stem_all) return page;
+    std::vector<Xapian::Query> any{q};
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+        const std::string& term = *t;
+        if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z')) any.emplace_back("Z" + term);
+    }
+    std::vector<Xapian::Query> docs;
+    for (const auto& h : hits) docs.emplace_back(make_term(prefix_of(FieldId::docid), std::to_string(h.message_id)));
+    Xapian::Enquire e(db);
+    e.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                              Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end()),
+                              Xapian::Query(Xapian::Query::OP_OR, docs.begin(), docs.end())));
+    return e.get_mset(0, static_cast<Xapian::doccount>(hits.size()));
+}
+
+/// Bodies from the store -> highlighted snippets. Hits whose message is not
+/// in the store are dropped and counted in `skipped`.
+Status add_snippets(Archive& archive, const Xapian::MSet& ms, const Archive::IndexSettings& index,
+                    const SearchOptions& o, std::vector<Hit>& hits, uint64_t& skipped) {
+    if (hits.empty()) return {};
+    auto store = archive.store();
+    if (!store.ok()) return store.error();
+    auto st = (*store)->db().prepare("SELECT body FROM message_text WHERE message_id=?");
+    if (!st.ok()) return st.error();
+    const Xapian::Stem stem = index.stemming == "none" ? Xapian::Stem() : Xapian::Stem(index.language);
+    constexpr size_t kMaxSnippetSource = 64 * 1024;
+    std::vector<Hit> kept;
+    kept.reserve(hits.size());
+    for (auto& h : hits) {
+        st->bind(1, h.message_id);
+        auto row = st->step();
+        if (!row.ok()) return row.error();
+        if (!*row) {
+            ++skipped;
+            st->reset();
+            continue;
+        }
+        std::string text = one_line(indexable_text(st->text_view(0).substr(0, kMaxSnippetSource)));
+        st->reset();
+        h.snippet = html_unescape(ms.snippet(text, o.snippet_bytes, stem,
+                                             Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                                 Xapian::MSet::SNIPPET_CJK_NGRAM,
+                                             o.hi_start, o.hi_end, "…"));
+        kept.push_back(std::move(h));
+    }
+    hits = std::move(kept);
+    return {};
+}
+
+/// Distinct thread ids among the matches of `q`.
+std::vector<int64_t> matching_threads(Xapian::Database& db, const Xapian::Query& q) {
+    Xapian::ValueCountMatchSpy spy(kSlotThread);
+    spy_all(db, q, spy);
+    std::vector<int64_t> out;
+    for (auto v = spy.values_begin(); v != spy.values_end(); ++v) out.push_back(thread_of_value(*v));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// The documents of one result page, in display order, with the totals and
+/// the MSet they came from (MSet::snippet() needs it).
+struct Page {
+    std::vector<Xapian::docid> docs;
+    Total messages;
+    Total threads{0, false};
+    Xapian::MSet mset;
+};
+
+/// Sorts the matches: by the date slot (boolean weighting: the matcher
+/// visits every match, so totals are exact) or by BM25 relevance (newest
+/// first among equals; totals exact up to kExactTotalBound).
+Xapian::Enquire sorted_enquire(Xapian::Database& db, const Xapian::Query& q, SortOrder sort) {
+    Xapian::Enquire e(db);
+    e.set_query(q);
+    if (sort == SortOrder::relevance) {
+        e.set_sort_by_relevance_then_value(kSlotDate, true);
+    } else {
+        e.set_weighting_scheme(Xapian::BoolWeight());
+        e.set_sort_by_value(kSlotDate, sort == SortOrder::newest);
+    }
+    return e;
+}
+
+/// Thread pages, without Enquire's collapse key (which makes the matcher keep
+/// a heap entry per thread: several times slower than a plain sort on large
+/// result sets). The matches are sorted once; the threads are then read off
+/// the head of that list in order, each represented by its first message
+/// there (its newest, oldest or best match), until the page is full. The
+/// thread total is exact when the whole list was read or at most
+/// kExactTotalBound messages match (one counting pass); above that it is
+/// estimated from the part read, and flagged as an estimate.
+Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptions& o) {
+    Xapian::Enquire e = sorted_enquire(db, q, o.sort);
+    const size_t need = o.offset + o.limit;
+    Xapian::doccount want = static_cast<Xapian::doccount>(std::max<size_t>(64, need * 4));
+    Page p;
+    std::vector<Xapian::docid> reps;
+    Xapian::doccount scanned = 0;
+    for (;;) {
+        p.mset = e.get_mset(0, want, std::max<Xapian::doccount>(want, kExactTotalBound));
+        reps.clear();
+        std::unordered_set<std::string> seen;
+        scanned = 0;
+        for (auto it = p.mset.begin(); it != p.mset.end() && reps.size() <= need; ++it) {
+            ++scanned;
+            if (seen.insert(it.get_document().get_value(kSlotThread)).second) reps.push_back(*it);
+        }
+        if (reps.size() > need || p.mset.size() < want) break;
+        want *= 4;
+    }
+    const Xapian::doccount total = p.mset.get_matches_estimated();
+    p.messages = total_of(p.mset.get_matches_lower_bound(), total, p.mset.get_matches_upper_bound());
+    if (scanned == total && p.messages.exact) {
+        p.threads = Total{reps.size(), true};
+    } else if (total <= kExactTotalBound && p.messages.exact) {
+        p.threads = Total{matching_threads(db, q).size(), true};
+    } else {
+        const double ratio = static_cast<double>(reps.size()) / std::max<Xapian::doccount>(scanned, 1);
+        p.threads = Total{std::max<uint64_t>(reps.size(), static_cast<uint64_t>(ratio * total + 0.5)), false};
+    }
+    for (size_t i = o.offset; i < reps.size() && i < need; ++i) p.docs.push_back(reps[i]);
+    return p;
+}
+
+/// Message pages.
+Page message_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptions& o) {
+    Xapian::Enquire e = sorted_enquire(db, q, o.sort);
+    Page p;
+    p.mset = e.get_mset(static_cast<Xapian::doccount>(o.offset), static_cast<Xapian::doccount>(o.limit),
+                        static_cast<Xapian::doccount>(std::max<uint64_t>(o.offset + o.limit, kExactTotalBound)));
+    p.messages = total_of(p.mset.get_matches_lower_bound(), p.mset.get_matches_estimated(),
+                          p.mset.get_matches_upper_bound());
+    for (auto it = p.mset.begin(); it != p.mset.end(); ++it) p.docs.push_back(*it);
+    return p;
+}
+
+} // namespace
+
+Result<SortOrder> parse_sort_order(std::string_view name) {
+    if (name == "newest") return SortOrder::newest;
+    if (name == "oldest") return SortOrder::oldest;
+    if (name == "relevance") return SortOrder::relevance;
+    return make_error(Errc::usage, "unknown sort order '" + std::string(name) + "'",
+                      "use newest, oldest or relevance");
+}
+
+std::string_view sort_order_name(SortOrder s) {
+    switch (s) {
+    case SortOrder::newest: return "newest";
+    case SortOrder::oldest: return "oldest";
+    case SortOrder::relevance: return "relevance";
+    }
+    return "newest";
+}
+
+Result<std::string> explain_query(Archive& archive, const QuerySpec& spec) {
+    return read_index(archive, [&](Xapian::Database& db) -> Result<std::string> {
+        auto c = compile(archive, db, spec);
+        if (!c.ok()) return c.error();
+        return c->description;
+    });
+}
+
+Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const SearchOptions& o) {
+    if (o.limit < 1 || o.limit > kMaxLimit)
+        return make_error(Errc::usage, "--limit must be between 1 and " + std::to_string(kMaxLimit),
+                          "page through long results with --offset");
+    if (o.offset > kMaxOffset)
+        return make_error(Errc::usage, "--offset must be at most " + std::to_string(kMaxOffset),
+                          "narrow the query (e.g. with --since) instead of paging that far");
+    auto settings = archive.index_settings();
+    if (!settings.ok()) return settings.error();
+    return read_index(archive, [&](Xapian::Database& db) -> Result<SearchResult> {
+        auto c = compile(archive, db, spec);
+        if (!c.ok()) return c.error();
+        const Xapian::Query* q = &c->query;
+        SearchResult res;
+        res.query = spec.text;
+        res.description = c->description;
+        res.by_thread = !o.messages;
+        res.sort = o.sort;
+        res.offset = o.offset;
+        res.limit = o.limit;
+
+        Page page = res.by_thread ? thread_page(db, *q, o) : message_page(db, *q, o);
+        res.messages = page.messages;
+        res.threads = page.threads;
+        for (Xapian::docid id : page.docs) {
+            auto d = doc_data(db, id);
+            if (!d.ok()) return d.error();
+            Hit h;
+            h.message_id = d->id;
+            h.mid = std::move(d->mid);
+            h.thread_id = d->thread_id;
+            h.subject = std::move(d->subject);
+            h.date_utc = h.first_utc = h.last_utc = d->date_utc;
+            h.date_offset = d->date_offset;
+            h.attachments = d->attachments;
+            h.flags = d->flags;
+            h.lists = std::move(d->lists);
+            h.authors.push_back(AuthorRef{std::move(d->from_name), std::move(d->from_addr), true});
+            res.hits.push_back(std::move(h));
+        }
+        if (res.by_thread) {
+            MLARC_TRY_STATUS(fill_threads(db, *q, res.hits));
+        } else {
+            for (auto& h : res.hits) h.total = db.get_termfreq(thread_term(h.thread_id));
+        }
+        if (o.snippets && !res.hits.empty()) {
+            const Xapian::MSet hl = highlight_mset(db, *q, page.mset, res.hits, settings->stemming == "all");
+            MLARC_TRY_STATUS(add_snippets(archive, hl, *settings, o, res.hits, res.skipped));
+        }
+        if (o.facets) {
+            FacetSpy spy;
+            spy_all(db, *q, spy);
+            res.facets = facets_of(spy, 20);
+        }
+        return res;
+    });
+}
+
+Result<uint64_t> count(Archive& archive, const QuerySpec& spec, bool threads) {
+    return read_index(archive, [&](Xapian::Database& db) -> Result<uint64_t> {
+        auto c = compile(archive, db, spec);
+        if (!c.ok()) return c.error();
+        const Xapian::Query* q = &c->query;
+        if (threads) return static_cast<uint64_t>(matching_threads(db, *q).size());
+        Xapian::Enquire e(db);
+        e.set_query(*q);
+        e.set_weighting_scheme(Xapian::BoolWeight());
+        e.set_docid_order(Xapian::Enquire::ASCENDING);
+        const Xapian::MSet ms = e.get_mset(0, 0, db.get_doccount());
+        if (ms.get_matches_lower_bound() == ms.get_matches_upper_bound())
+            return static_cast<uint64_t>(ms.get_matches_estimated());
+        // Never seen with a single local database, but a count must be exact.
+        return static_cast<uint64_t>(e.get_mset(0, db.get_doccount()).size());
+    });
+}
+
+Result<Facets> facets(Archive& archive, const QuerySpec& spec, size_t max_authors) {
+    return read_index(archive, [&](Xapian::Database& db) -> Result<Facets> {
+        auto c = compile(archive, db, spec);
+        if (!c.ok()) return c.error();
+        const Xapian::Query* q = &c->query;
+        FacetSpy spy;
+        spy_all(db, *q, spy);
+        return facets_of(spy, max_authors);
+    });
+}
+
+Result<std::vector<int64_t>> matching_ids(Archive& archive, const QuerySpec& spec, bool whole_threads) {
+    return read_index(archive, [&](Xapian::Database& db) -> Result<std::vector<int64_t>> {
+        auto c = compile(archive, db, spec);
+        if (!c.ok()) return c.error();
+        const Xapian::Query* q = &c->query;
+        std::vector<int64_t> ids;
+        if (whole_threads) {
+            for (int64_t t : matching_threads(db, *q)) {
+                const std::string term = thread_term(t);
+                for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
+                    ids.push_back(*p);
+            }
+            std::sort(ids.begin(), ids.end());
+            ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+            return ids;
+        }
+        Xapian::Enquire e(db);
+        e.set_query(*q);
+        e.set_weighting_scheme(Xapian::BoolWeight());
+        e.set_docid_order(Xapian::Enquire::ASCENDING);
+        const Xapian::MSet ms = e.get_mset(0, db.get_doccount());
+        ids.reserve(ms.size());
+        for (auto it = ms.begin(); it != ms.end(); ++it) ids.push_back(*it);
+        return ids;
+    });
+}
+
+} // namespace mlarc

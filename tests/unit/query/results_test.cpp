@@ -1,0 +1,267 @@
+// Results on the small archive of query_fixture.hpp: thread collapse with
+// matched/total counts, the three sort orders, paging totals, counts,
+// facets, snippets, ids for export, and the store-side readers behind
+// `show` and `thread` (ghosts included).
+#include "query_fixture.hpp"
+
+using namespace mlarc;
+using mlarc::test::QueryArchive;
+
+namespace {
+
+SearchResult run(Archive& a, const std::string& text, SearchOptions o = {}, QuerySpec s = {}) {
+    s.text = text;
+    s.now = test::kNow;
+    auto r = search(a, s, o);
+    if (!r.ok()) FAIL("search: " << r.error().what());
+    return *r;
+}
+
+std::vector<int64_t> message_ids(const SearchResult& r) {
+    std::vector<int64_t> out;
+    for (const auto& h : r.hits) out.push_back(h.message_id);
+    return out;
+}
+
+uint64_t count_of(Archive& a, const std::string& text, bool threads = false) {
+    QuerySpec s;
+    s.text = text;
+    auto r = count(a, s, threads);
+    if (!r.ok()) FAIL("count: " << r.error().what());
+    return *r;
+}
+
+} // namespace
+
+TEST_CASE("results: one hit per thread with matched/total counts, authors and lists", "[query][results]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    const auto r = run(a, "kernel");
+    CHECK(r.by_thread);
+    CHECK(r.messages.value == 4);
+    CHECK(r.messages.exact);
+    CHECK(r.threads.value == 3);
+    CHECK(r.threads.exact);
+    // Newest first by each thread's newest matching message.
+    CHECK(message_ids(r) == std::vector<int64_t>{qa.id(3), qa.wg_id(), qa.id(2)});
+    const Hit& t = r.hits[2];
+    CHECK(t.thread_id == qa.thread_of(qa.id(0)));
+    CHECK(t.matched == 2);
+    CHECK(t.total == 3);
+    CHECK(t.first_utc == 1514764800);
+    CHECK(t.last_utc == 1520208000);
+    CHECK(t.lists == std::vector<std::string>{"fgdpm-wg3", "linux-mips"});
+    REQUIRE(t.authors.size() == 2);
+    CHECK(t.authors[0].address == "bob@example.org"); // matching authors in date order
+    CHECK(t.authors[0].matched);
+    CHECK(t.authors[1].address == "ralf@linux-mips.org");
+    CHECK(t.subject == "Re: Cache coherency on R10000");
+    const Hit& other = r.hits[0];
+    CHECK(other.matched == 1);
+    CHECK(other.total == 1);
+    CHECK(other.subject == "Übersicht: Kernel für MIPS");
+}
+
+TEST_CASE("results: sort orders and message results", "[query][results]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    SearchOptions oldest;
+    oldest.sort = SortOrder::oldest;
+    // Oldest first: each thread is represented by its oldest matching message.
+    CHECK(message_ids(run(a, "kernel", oldest)) == std::vector<int64_t>{qa.id(1), qa.wg_id(), qa.id(3)});
+    SearchOptions relevance;
+    relevance.sort = SortOrder::relevance;
+    const auto rel = run(a, "kernel", relevance);
+    CHECK(rel.hits.size() == 3);
+    CHECK(rel.threads.value == 3);
+    CHECK(rel.threads.exact);
+    SearchOptions messages;
+    messages.messages = true;
+    const auto m = run(a, "kernel", messages);
+    CHECK_FALSE(m.by_thread);
+    CHECK(m.messages.value == 4);
+    CHECK(message_ids(m) == std::vector<int64_t>{qa.id(3), qa.wg_id(), qa.id(2), qa.id(1)});
+    CHECK(m.hits[2].total == 3); // messages in its thread
+    CHECK(m.hits[2].matched == 1);
+}
+
+TEST_CASE("results: paging says how many there are and where the next page starts", "[query][results]") {
+    test::TestArchive t;
+    t.add_many(30);
+    t.index();
+    Archive a = Archive::at(t.path());
+    SearchOptions o;
+    o.limit = 10;
+    o.offset = 10;
+    const auto r = run(a, "cache", o);
+    CHECK(r.hits.size() == 10);
+    CHECK(r.threads.value == 30);
+    CHECK(r.threads.exact);
+    CHECK(r.messages.value == 30);
+    // Newest first: messages 19..10 (message i is i days after the first).
+    CHECK(r.hits.front().subject == "message 19 about cache coherency");
+    CHECK(r.hits.back().subject == "message 10 about cache coherency");
+    o.offset = 25;
+    CHECK(run(a, "cache", o).hits.size() == 5);
+    o.offset = 40;
+    const auto past = run(a, "cache", o);
+    CHECK(past.hits.empty());
+    CHECK(past.threads.value == 30);
+    SearchOptions bad;
+    bad.limit = 0;
+    QuerySpec s;
+    auto err = search(a, s, bad);
+    REQUIRE_FALSE(err.ok());
+    CHECK(err.error().code == Errc::usage);
+}
+
+TEST_CASE("results: exact counts of messages and threads", "[query][results]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    CHECK(count_of(a, "kernel") == 4);
+    CHECK(count_of(a, "kernel", true) == 3);
+    CHECK(count_of(a, "") == 5);
+    CHECK(count_of(a, "", true) == 3);
+    CHECK(count_of(a, "list:fgdpm-wg3") == 2); // the WG message and the cross-post
+    CHECK(count_of(a, "wg:3") == 2);
+    CHECK(count_of(a, "\"cache coherency\"") == 3); // in the subject of the whole thread
+    CHECK(count_of(a, "\"discussed cache coherency\"") == 1); // the reply's quoted line is not indexed
+    CHECK(count_of(a, "has:attachment") == 1);
+    CHECK(count_of(a, "attachment:fix") == 1);
+    CHECK(count_of(a, "from:bob") == 1);
+    CHECK(count_of(a, "from:\"Bob Smith\"") == 1);
+    CHECK(count_of(a, "from:ralf@linux-mips.org") == 3);
+    CHECK(count_of(a, "date:2018") == 4);
+    CHECK(count_of(a, "date:2018-01") == 2);
+    CHECK(count_of(a, "date:2018-03..") == 3);
+    CHECK(count_of(a, "date:..2018-01-01") == 1);
+    CHECK(count_of(a, "übersicht") == 1);
+    CHECK(count_of(a, "kernel NOT list:fgdpm-wg3") == 3);
+    CHECK(count_of(a, "id:<late@test>") == 1);
+    CHECK(count_of(a, "id:nothing@test") == 0);
+    const std::string tid = std::to_string(qa.thread_of(qa.id(0)));
+    CHECK(count_of(a, "thread:" + tid) == 3);
+    QuerySpec f;
+    f.text = "kernel";
+    f.lists = {"linux-mips"};
+    f.since = "2018-02";
+    f.until = "2018-12";
+    CHECK(*count(a, f, false) == 1); // late
+}
+
+TEST_CASE("results: facets count messages per list, author and month", "[query][results]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    QuerySpec s;
+    auto f = facets(a, s, 2);
+    REQUIRE(f.ok());
+    CHECK(f->messages == 5);
+    REQUIRE(f->lists.size() == 2);
+    CHECK(f->lists[0].key == "linux-mips");
+    CHECK(f->lists[0].count == 4);
+    CHECK(f->lists[1].key == "fgdpm-wg3");
+    CHECK(f->lists[1].count == 2);
+    CHECK(f->authors_total == 3);
+    REQUIRE(f->authors.size() == 2); // the top 2
+    CHECK(f->authors[0].key == "ralf@linux-mips.org");
+    CHECK(f->authors[0].label == "Ralf Baechle");
+    CHECK(f->authors[0].count == 3);
+    std::vector<std::pair<std::string, uint64_t>> months;
+    for (const auto& m : f->months) months.emplace_back(m.key, m.count);
+    CHECK(months == std::vector<std::pair<std::string, uint64_t>>{
+                        {"2018-01", 2}, {"2018-03", 1}, {"2018-06", 1}, {"2019-01", 1}});
+    // With a search.
+    SearchOptions o;
+    o.facets = true;
+    const auto r = run(a, "kernel", o);
+    REQUIRE(r.facets);
+    CHECK(r.facets->messages == 4);
+}
+
+TEST_CASE("results: snippets highlight matches with the renderer's markers", "[query][results]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    SearchOptions o;
+    o.hi_start = "[";
+    o.hi_end = "]";
+    const auto r = run(a, "discussing", o); // stemmed: matches and lights up "discussed"
+    REQUIRE(r.hits.size() == 1);
+    CHECK(r.hits[0].snippet == "We [discussed] cache coherency at length.");
+    o.snippets = false;
+    CHECK(run(a, "discussing", o).hits[0].snippet.empty());
+}
+
+TEST_CASE("results: a hit missing from the store is left out and counted", "[query][results]") {
+    QueryArchive qa;
+    qa.archive().remove(qa.id(3)); // the store lost it; the index still has it
+    Archive a = Archive::at(qa.path());
+    const auto r = run(a, "kernel");
+    CHECK(r.skipped == 1);
+    CHECK(message_ids(r) == std::vector<int64_t>{qa.wg_id(), qa.id(2)});
+}
+
+TEST_CASE("results: ids for export, of matches or of whole threads", "[query][results]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    QuerySpec s;
+    s.text = "kernel";
+    auto m = matching_ids(a, s, false);
+    REQUIRE(m.ok());
+    std::vector<int64_t> want{qa.id(1), qa.id(2), qa.id(3), qa.wg_id()};
+    std::sort(want.begin(), want.end());
+    CHECK(*m == want);
+    auto t = matching_ids(a, s, true);
+    REQUIRE(t.ok());
+    want.push_back(qa.id(0));
+    std::sort(want.begin(), want.end());
+    CHECK(*t == want);
+}
+
+TEST_CASE("messages: show resolves numbers and Message-IDs and reads the store", "[query][messages]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    CHECK(*resolve_message(a, std::to_string(qa.id(0))) == qa.id(0));
+    CHECK(*resolve_message(a, "<root@test>") == qa.id(0));
+    CHECK(*resolve_message(a, "id:root@test") == qa.id(0));
+    CHECK(*resolve_message(a, "docid:" + std::to_string(qa.id(1))) == qa.id(1));
+    auto missing = resolve_message(a, "nobody@test");
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().code == Errc::not_found);
+    CHECK(resolve_message(a, " ").error().code == Errc::usage);
+
+    auto m = read_message(a, qa.id(0));
+    REQUIRE(m.ok());
+    CHECK(m->mid == "root@test");
+    CHECK(m->subject == "Cache coherency on R10000");
+    CHECK(m->lists == std::vector<std::string>{"fgdpm-wg3", "linux-mips"});
+    CHECK(m->from.address == "ralf@linux-mips.org");
+    REQUIRE(m->to.size() == 1);
+    CHECK(m->to[0].address == "linux-mips@linux-mips.org");
+    CHECK(m->body == "We discussed cache coherency at length.\n");
+    auto late = read_message(a, qa.id(2));
+    REQUIRE(late.ok());
+    REQUIRE(late->attachments.size() == 1);
+    CHECK(late->attachments[0].filename == "fix.patch");
+}
+
+TEST_CASE("messages: a thread is a tree, oldest first, with ghosts", "[query][messages]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    const int64_t tid = qa.thread_of(qa.id(0));
+    CHECK(*resolve_thread(a, std::to_string(tid)) == tid);
+    CHECK(*resolve_thread(a, "<late@test>") == tid);
+    CHECK(*resolve_thread(a, "thread:" + std::to_string(tid)) == tid);
+    CHECK(resolve_thread(a, "thread:999999").error().code == Errc::not_found);
+    auto t = read_thread(a, tid);
+    REQUIRE(t.ok());
+    CHECK(t->messages == 3);
+    REQUIRE(t->nodes.size() == 4);
+    CHECK(t->nodes[0].message_id == qa.id(0));
+    CHECK(t->nodes[0].depth == 0);
+    CHECK(t->nodes[1].message_id == qa.id(1));
+    CHECK(t->nodes[1].depth == 1);
+    CHECK(t->nodes[2].message_id == 0); // the ghost stands in for the missing parent
+    CHECK(t->nodes[2].mid == "missing@test");
+    CHECK(t->nodes[3].message_id == qa.id(2));
+    CHECK(t->nodes[3].depth == t->nodes[2].depth + 1);
+}
