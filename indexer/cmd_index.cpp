@@ -74,7 +74,8 @@ std::string summary_line(const IndexReport& r) {
     if (r.deleted) out += ", deleted " + format_count(r.deleted);
     out += " in " + fixed(r.seconds, 2) + " s";
     if (r.seconds > 0 && r.indexed > 0) {
-        out += " (" + format_count(static_cast<uint64_t>(static_cast<double>(r.indexed) / r.seconds)) +
+        out += " (" +
+               format_count(static_cast<uint64_t>(static_cast<double>(r.indexed) / r.seconds)) +
                " msg/s, " + std::string(index_mode_name(r.mode)) + ", " +
                std::to_string(r.threads) + " threads";
         if (r.rebuilt) out += ", compaction " + fixed(r.compact_seconds, 1) + " s";

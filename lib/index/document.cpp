@@ -15,13 +15,14 @@ namespace {
 constexpr Xapian::termpos kFieldGap = 100;
 
 bool is_base64_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
 }
 
 bool is_quoted_line(std::string_view line) {
     size_t i = 0;
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+        ++i;
     return i < line.size() && line[i] == '>';
 }
 
@@ -117,8 +118,10 @@ void DocumentBuilder::index_text(std::string_view text, std::string_view prefix)
     if (text.empty()) return;
     prefix_buf_.assign(prefix);
     const Xapian::Utf8Iterator it(text.data(), text.size());
-    if (level_ == IndexLevel::full) tg_.index_text(it, 1, prefix_buf_);
-    else tg_.index_text_without_positions(it, 1, prefix_buf_);
+    if (level_ == IndexLevel::full)
+        tg_.index_text(it, 1, prefix_buf_);
+    else
+        tg_.index_text_without_positions(it, 1, prefix_buf_);
     tg_.increase_termpos(kFieldGap);
 }
 
@@ -152,22 +155,29 @@ Result<Xapian::Document> DocumentBuilder::build(const FeedMessage& m) {
         doc.add_boolean_term(mid_term(m.mid));
         add_boolean(doc, FieldId::docid, std::to_string(m.id));
         add_boolean(doc, FieldId::thread, std::to_string(m.thread_id));
-        for (const auto& l : m.lists) add_boolean(doc, FieldId::list, ascii_lower(l));
-        for (const auto& d : m.deliverables) add_boolean(doc, FieldId::doc, ascii_lower(d));
-        for (const auto& a : m.to) add_boolean(doc, FieldId::to, ascii_lower(a.address));
-        for (const auto& a : m.cc) add_boolean(doc, FieldId::cc, ascii_lower(a.address));
+        for (const auto& l : m.lists)
+            add_boolean(doc, FieldId::list, ascii_lower(l));
+        for (const auto& d : m.deliverables)
+            add_boolean(doc, FieldId::doc, ascii_lower(d));
+        for (const auto& a : m.to)
+            add_boolean(doc, FieldId::to, ascii_lower(a.address));
+        for (const auto& a : m.cc)
+            add_boolean(doc, FieldId::cc, ascii_lower(a.address));
         if (auto at = from_addr.rfind('@'); at != std::string::npos && at + 1 < from_addr.size()) {
             std::string_view domain = std::string_view(from_addr).substr(at + 1);
             add_boolean(doc, FieldId::domain, domain);
-            for (auto dot = domain.find('.'); dot != std::string_view::npos; dot = domain.find('.')) {
+            for (auto dot = domain.find('.'); dot != std::string_view::npos;
+                 dot = domain.find('.')) {
                 domain.remove_prefix(dot + 1);
                 if (domain.find('.') == std::string_view::npos) break;
                 add_boolean(doc, FieldId::domain, domain);
             }
         }
-        for (const auto& a : m.attachments) add_boolean(doc, FieldId::type, ascii_lower(a.content_type));
+        for (const auto& a : m.attachments)
+            add_boolean(doc, FieldId::type, ascii_lower(a.content_type));
         if (!m.attachments.empty()) add_boolean(doc, FieldId::has, "attachment");
-        for (const auto& f : split(flag_names(m.flags), ',', true)) add_boolean(doc, FieldId::has, f);
+        for (const auto& f : split(flag_names(m.flags), ',', true))
+            add_boolean(doc, FieldId::has, f);
         add_boolean(doc, FieldId::year, date_part(m.date_utc, false));
         add_boolean(doc, FieldId::month, date_part(m.date_utc, true));
 
@@ -215,7 +225,8 @@ std::string indexable_text(std::string_view text) {
             out += '\n';
             continue;
         }
-        for (char c : line) out += c == '\0' ? ' ' : c;
+        for (char c : line)
+            out += c == '\0' ? ' ' : c;
         out += '\n';
     }
     return out;

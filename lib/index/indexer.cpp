@@ -139,7 +139,8 @@ void run_tasks(std::vector<std::function<void()>> tasks, RunState& st, uint64_t 
             l.lock();
         }
     }
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     report();
 }
 
@@ -220,7 +221,8 @@ Status write_pipeline(Xapian::WritableDatabase& db, Store& store, std::span<cons
     std::vector<std::function<void()>> tasks;
     tasks.emplace_back([&] {
         for (size_t i = 0; i < ids.size() && !st.cancel; i += kReadChunk) {
-            auto msgs = read_feed_messages(store, ids.subspan(i, std::min(kReadChunk, ids.size() - i)));
+            auto msgs =
+                read_feed_messages(store, ids.subspan(i, std::min(kReadChunk, ids.size() - i)));
             if (!msgs.ok()) return st.fail(msgs.error());
             if (!read_q.push(std::move(*msgs))) break;
         }
@@ -250,7 +252,8 @@ Status write_pipeline(Xapian::WritableDatabase& db, Store& store, std::span<cons
         try {
             while (auto chunk = built_q.pop()) {
                 if (st.cancel) break;
-                for (const auto& d : *chunk) w.add(d.id, d.doc, d.bytes);
+                for (const auto& d : *chunk)
+                    w.add(d.id, d.doc, d.bytes);
             }
         } catch (const Xapian::Error& e) {
             st.fail(xapian_error(e, "write the search index"));
@@ -269,10 +272,12 @@ Status build_shard(const fs::path& dir, const fs::path& archive, std::span<const
     auto builder = DocumentBuilder::create(bo);
     if (!builder.ok()) return builder.error();
     try {
-        Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+        Xapian::WritableDatabase db(dir.string(),
+                                    Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
         BatchWriter w(db, batch, st, opts.after_commit);
         for (size_t i = 0; i < ids.size() && !st.cancel; i += kReadChunk) {
-            auto msgs = read_feed_messages(*store, ids.subspan(i, std::min(kReadChunk, ids.size() - i)));
+            auto msgs =
+                read_feed_messages(*store, ids.subspan(i, std::min(kReadChunk, ids.size() - i)));
             if (!msgs.ok()) return msgs.error();
             for (const auto& m : *msgs) {
                 auto doc = builder->build(m);
@@ -297,7 +302,8 @@ std::vector<size_t> balanced_cuts(const IndexFeedPlan& plan, size_t n) {
         acc += plan.sizes[i];
         if (acc >= plan.total_bytes / n * cuts.size() && i + 1 > cuts.back()) cuts.push_back(i + 1);
     }
-    while (cuts.size() < n) cuts.push_back(plan.ids.size());
+    while (cuts.size() < n)
+        cuts.push_back(plan.ids.size());
     cuts.push_back(plan.ids.size());
     return cuts;
 }
@@ -308,7 +314,9 @@ Status swap_into_place(const fs::path& fresh, const fs::path& live) {
     std::error_code ec;
     if (!fs::exists(live, ec)) {
         fs::rename(fresh, live, ec);
-        if (ec) return make_error(Errc::io, "cannot move " + fresh.string() + " to " + live.string() + ": " + ec.message());
+        if (ec)
+            return make_error(Errc::io, "cannot move " + fresh.string() + " to " + live.string() +
+                                            ": " + ec.message());
     } else if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE) == 0) {
         fs::remove_all(fresh, ec); // now the old index
     } else {
@@ -317,7 +325,9 @@ Status swap_into_place(const fs::path& fresh, const fs::path& live) {
         fs::remove_all(old, ec);
         fs::rename(live, old, ec);
         if (!ec) fs::rename(fresh, live, ec);
-        if (ec) return make_error(Errc::io, "cannot swap in the rebuilt index " + fresh.string() + ": " + ec.message());
+        if (ec)
+            return make_error(Errc::io, "cannot swap in the rebuilt index " + fresh.string() +
+                                            ": " + ec.message());
         fs::remove_all(old, ec);
     }
     // Make the rename itself durable.
@@ -334,8 +344,10 @@ BuilderOptions recorded_settings(const fs::path& live) {
     BuilderOptions bo;
     try {
         Xapian::Database db(live.string());
-        if (auto lv = parse_index_level(db.get_metadata(std::string(kMetaLevel))); lv.ok()) bo.level = *lv;
-        if (auto lang = db.get_metadata(std::string(kMetaLanguage)); !lang.empty()) bo.language = lang;
+        if (auto lv = parse_index_level(db.get_metadata(std::string(kMetaLevel))); lv.ok())
+            bo.level = *lv;
+        if (auto lang = db.get_metadata(std::string(kMetaLanguage)); !lang.empty())
+            bo.language = lang;
     } catch (const Xapian::Error&) {
     }
     return bo;
@@ -345,7 +357,9 @@ unsigned job_count(const IndexOptions& opts) {
     return opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
 }
 
-size_t batch_of(const IndexOptions& opts) { return opts.batch_size ? opts.batch_size : kDefaultIndexBatch; }
+size_t batch_of(const IndexOptions& opts) {
+    return opts.batch_size ? opts.batch_size : kDefaultIndexBatch;
+}
 
 struct Paths {
     fs::path live, fresh, shards;
@@ -364,7 +378,8 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
     const unsigned jobs = job_count(opts);
     size_t n = 1;
     if (opts.mode != IndexMode::single_writer)
-        n = std::clamp<size_t>(plan->ids.size() / std::max<size_t>(1, opts.min_shard_docs), 1, jobs);
+        n = std::clamp<size_t>(plan->ids.size() / std::max<size_t>(1, opts.min_shard_docs), 1,
+                               jobs);
     std::error_code ec;
     fs::create_directories(p.shards, ec);
     if (ec) return make_error(Errc::io, "cannot create " + p.shards.string() + ": " + ec.message());
@@ -386,8 +401,11 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
         std::vector<std::function<void()>> tasks;
         for (size_t k = 0; k < n; ++k) {
             tasks.emplace_back([&, k] {
-                const std::span<const int64_t> ids(plan->ids.data() + cuts[k], cuts[k + 1] - cuts[k]);
-                if (auto s = build_shard(shard_dir(k), opts.archive, ids, bo, batch_of(opts), st, opts); !s.ok())
+                const std::span<const int64_t> ids(plan->ids.data() + cuts[k],
+                                                   cuts[k + 1] - cuts[k]);
+                if (auto s =
+                        build_shard(shard_dir(k), opts.archive, ids, bo, batch_of(opts), st, opts);
+                    !s.ok())
                     st.fail(s.error());
             });
         }
@@ -404,10 +422,12 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
 
     // Merge (or, for one shard, just compact) into xapian.new, keeping docids.
     const auto t_compact = Clock::now();
-    if (opts.progress) opts.progress(IndexProgress{"compact", plan->ids.size(), plan->total_bytes, 0});
+    if (opts.progress)
+        opts.progress(IndexProgress{"compact", plan->ids.size(), plan->total_bytes, 0});
     {
         Xapian::Database all;
-        for (size_t k = 0; k < n; ++k) all.add_database(Xapian::Database(shard_dir(k).string()));
+        for (size_t k = 0; k < n; ++k)
+            all.add_database(Xapian::Database(shard_dir(k).string()));
         all.compact(p.fresh.string(), Xapian::DBCOMPACT_NO_RENUMBER);
     }
     rep.compact_seconds = seconds_since(t_compact);
@@ -447,8 +467,8 @@ Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptio
     }
     const unsigned jobs = job_count(opts);
     const unsigned builders = plan.ids.size() <= kReadChunk ? 1 : std::max(1u, jobs - 1);
-    MLARC_TRY_STATUS(write_pipeline(db, store, plan.ids, plan.total_bytes, bo, builders,
-                                    batch_of(opts), opts));
+    MLARC_TRY_STATUS(
+        write_pipeline(db, store, plan.ids, plan.total_bytes, bo, builders, batch_of(opts), opts));
     set_index_metadata(db, plan.to_seq, bo);
     db.commit();
     db.close();
@@ -541,9 +561,12 @@ uint64_t directory_bytes(const fs::path& dir) {
 
 std::string_view index_mode_name(IndexMode mode) {
     switch (mode) {
-    case IndexMode::automatic: return "auto";
-    case IndexMode::single_writer: return "single";
-    case IndexMode::shards: return "shards";
+    case IndexMode::automatic:
+        return "auto";
+    case IndexMode::single_writer:
+        return "single";
+    case IndexMode::shards:
+        return "shards";
     }
     return "auto";
 }
@@ -563,7 +586,8 @@ Result<IndexReport> index_archive(const IndexOptions& opts) {
     } catch (const fs::filesystem_error& e) {
         return make_error(Errc::io, std::string("search index: ") + e.what());
     } catch (const std::bad_alloc&) {
-        return make_error(Errc::internal, "out of memory while indexing", "lower --batch or --jobs");
+        return make_error(Errc::internal, "out of memory while indexing",
+                          "lower --batch or --jobs");
     } catch (const std::exception& e) {
         return make_error(Errc::internal, std::string("indexing failed: ") + e.what());
     }
@@ -576,7 +600,8 @@ Result<IndexStats> index_stats(const std::filesystem::path& archive) {
     auto st = reader->run([&](Xapian::Database& db) {
         s.documents = db.get_doccount();
         uint64_t terms = 0;
-        for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++terms;
+        for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it)
+            ++terms;
         s.unique_terms = terms;
         s.last_seq = metadata_int(db, kMetaLastSeq);
         s.schema = static_cast<int>(metadata_int(db, kMetaSchema));

@@ -65,13 +65,13 @@ struct IndexProgress {
 
 struct IndexOptions {
     std::filesystem::path archive = "./mlarc-data";
-    bool rebuild = false;             // build a fresh index and swap it in
+    bool rebuild = false; // build a fresh index and swap it in
     IndexMode mode = IndexMode::automatic;
-    unsigned jobs = 0;                // threads; 0 = number of cores
-    size_t batch_size = 0;            // documents per commit; 0 = kDefaultIndexBatch
-    std::optional<IndexLevel> level;          // unset: the index's own (full for a new one)
-    std::optional<std::string> language;      // unset: the index's own (english for a new one)
-    size_t min_shard_docs = 2000;     // fewer documents per shard are not worth a shard
+    unsigned jobs = 0;                   // threads; 0 = number of cores
+    size_t batch_size = 0;               // documents per commit; 0 = kDefaultIndexBatch
+    std::optional<IndexLevel> level;     // unset: the index's own (full for a new one)
+    std::optional<std::string> language; // unset: the index's own (english for a new one)
+    size_t min_shard_docs = 2000;        // fewer documents per shard are not worth a shard
     /// Called on the calling thread about ten times a second while indexing.
     std::function<void(const IndexProgress&)> progress;
     /// Testing aid: called after every intermediate commit with the number of
@@ -80,14 +80,14 @@ struct IndexOptions {
 };
 
 struct IndexReport {
-    int64_t from_seq = 0;   // last_seq before the run
-    int64_t to_seq = 0;     // last_seq now
-    uint64_t indexed = 0;   // documents (re)written
-    uint64_t deleted = 0;   // tombstoned ids removed
-    bool up_to_date = false;// nothing to do: nothing was written
-    bool rebuilt = false;   // a full build was swapped in
+    int64_t from_seq = 0;                      // last_seq before the run
+    int64_t to_seq = 0;                        // last_seq now
+    uint64_t indexed = 0;                      // documents (re)written
+    uint64_t deleted = 0;                      // tombstoned ids removed
+    bool up_to_date = false;                   // nothing to do: nothing was written
+    bool rebuilt = false;                      // a full build was swapped in
     IndexMode mode = IndexMode::single_writer; // what was used
-    unsigned threads = 1;   // shards, or builder threads + writer
+    unsigned threads = 1;                      // shards, or builder threads + writer
     IndexLevel level = IndexLevel::full;
     std::string language;
     double seconds = 0;         // whole run
@@ -108,8 +108,8 @@ struct IndexStats {
     uint64_t unique_terms = 0;
     uint64_t bytes_on_disk = 0;
     int64_t last_seq = 0;
-    int64_t store_seq = 0;       // the store's change_seq (up to date when equal)
-    int64_t store_messages = 0;  // indexable messages in the store
+    int64_t store_seq = 0;      // the store's change_seq (up to date when equal)
+    int64_t store_messages = 0; // indexable messages in the store
     std::string level, language;
     int schema = 0;
 };

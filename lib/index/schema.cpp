@@ -17,7 +17,9 @@ constexpr bool ids_in_table_order() {
 }
 static_assert(ids_in_table_order(), "kIndexFields must be in FieldId order");
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 std::vector<std::string_view> names_of(const IndexField& f) {
     std::vector<std::string_view> out{f.name};
@@ -35,7 +37,8 @@ std::vector<std::string_view> names_of(const IndexField& f) {
 size_t utf8_cut(std::string_view s, size_t max) {
     if (s.size() <= max) return s.size();
     size_t n = max;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        --n;
     return n;
 }
 
@@ -137,7 +140,8 @@ std::vector<std::string> check_index_schema() {
             if (f.exact) bad(f, "'exact' applies to text fields");
             break;
         }
-        if (f.example.empty()) bad(f, "no example");
+        if (f.example.empty())
+            bad(f, "no example");
         else if (!p.empty() || f.kind == FieldKind::value) {
             if (f.example.substr(0, f.name.size() + 1) != std::string(f.name) + ":")
                 bad(f, "example does not use the field");
@@ -181,7 +185,8 @@ std::string encode_doc_data(const DocData& d) {
     put_int(out, d.date_utc);
     put_int(out, d.date_offset);
     put_uint(out, d.lists.size());
-    for (const auto& l : d.lists) put_str(out, l);
+    for (const auto& l : d.lists)
+        put_str(out, l);
     put_int(out, d.thread_id);
     put_uint(out, d.flags);
     put_uint(out, d.size);
@@ -204,7 +209,8 @@ Result<DocData> decode_doc_data(std::string_view data) {
     d.date_utc = r.sint();
     d.date_offset = static_cast<int>(r.sint());
     const uint64_t nlists = r.uint();
-    for (uint64_t i = 0; r.ok && i < nlists; ++i) d.lists.push_back(r.str());
+    for (uint64_t i = 0; r.ok && i < nlists; ++i)
+        d.lists.push_back(r.str());
     d.thread_id = r.sint();
     d.flags = static_cast<uint32_t>(r.uint());
     d.size = r.uint();

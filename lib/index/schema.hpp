@@ -92,8 +92,24 @@ enum class FieldKind : uint8_t {
 
 /// Order matches kIndexFields (static_assert'ed in schema.cpp).
 enum class FieldId : uint8_t {
-    body, subject, from, to, cc, list, mid, docid, thread, attachment, type, has, doc, domain,
-    year, month, date, size,
+    body,
+    subject,
+    from,
+    to,
+    cc,
+    list,
+    mid,
+    docid,
+    thread,
+    attachment,
+    type,
+    has,
+    doc,
+    domain,
+    year,
+    month,
+    date,
+    size,
 };
 
 struct IndexField {
@@ -159,7 +175,9 @@ constexpr const IndexField& index_field(FieldId id) {
     return kIndexFields[static_cast<size_t>(id)];
 }
 /// The term prefix of a field.
-constexpr std::string_view prefix_of(FieldId id) { return index_field(id).prefix; }
+constexpr std::string_view prefix_of(FieldId id) {
+    return index_field(id).prefix;
+}
 
 /// The field called `name` (or one of its aliases); nullptr if none.
 const IndexField* find_index_field(std::string_view name);

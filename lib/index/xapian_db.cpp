@@ -53,8 +53,8 @@ Status check_index_schema_version(const Xapian::Database& db) {
         if (have == std::to_string(kIndexSchemaVersion)) return {};
         return make_error(Errc::schema,
                           "the search index has schema version " +
-                              (have.empty() ? std::string("(none)") : have) +
-                              ", this mlarc uses " + std::to_string(kIndexSchemaVersion),
+                              (have.empty() ? std::string("(none)") : have) + ", this mlarc uses " +
+                              std::to_string(kIndexSchemaVersion),
                           kRebuildHint);
     } catch (const Xapian::Error& e) {
         return xapian_error(e, "read the search index");

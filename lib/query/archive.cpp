@@ -12,6 +12,7 @@ struct Archive::Impl {
     std::optional<IndexReader> index;
     std::optional<Store> store;
     std::optional<std::vector<ListInfo>> lists;
+    std::optional<IndexSettings> settings;
 };
 
 Archive::Archive(std::filesystem::path dir) : impl_(std::make_unique<Impl>()) {
@@ -64,9 +65,10 @@ Result<const std::vector<ListInfo>*> Archive::lists() {
 }
 
 Result<Archive::IndexSettings> Archive::index_settings() {
+    if (impl_->settings) return *impl_->settings;
     auto idx = index();
     if (!idx.ok()) return idx.error();
-    return (*idx)->run([](Xapian::Database& db) {
+    auto r = (*idx)->run([](Xapian::Database& db) {
         IndexSettings s;
         auto get = [&](std::string_view key, std::string& out) {
             std::string v = db.get_metadata(std::string(key));
@@ -79,6 +81,9 @@ Result<Archive::IndexSettings> Archive::index_settings() {
         if (s.language == "none") s.stemming = "none";
         return s;
     });
+    if (!r.ok()) return r.error();
+    impl_->settings = *r;
+    return *r;
 }
 
 } // namespace mlarc

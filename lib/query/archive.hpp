@@ -49,7 +49,8 @@ class Archive {
     Result<const std::vector<ListInfo>*> lists();
 
     /// How the index's text was made, from its metadata, so queries are
-    /// parsed the same way. Errors: those of index().
+    /// parsed the same way. Read once per Archive (one command or request).
+    /// Errors: those of index().
     struct IndexSettings {
         std::string language = "english"; // a Xapian stemmer, or "none"
         std::string level = "full";       // full (positions) or light

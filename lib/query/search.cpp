@@ -237,7 +237,7 @@ Status add_snippets(Archive& archive, const Xapian::MSet& ms, const Archive::Ind
     auto st = (*store)->db().prepare("SELECT body FROM message_text WHERE message_id=?");
     if (!st.ok()) return st.error();
     const Xapian::Stem stem = index.stemming == "none" ? Xapian::Stem() : Xapian::Stem(index.language);
-    constexpr size_t kMaxSnippetSource = 64 * 1024;
+    constexpr size_t kMaxSnippetSource = 32 * 1024; // the snippet comes from the head
     std::vector<Hit> kept;
     kept.reserve(hits.size());
     for (auto& h : hits) {

@@ -91,10 +91,9 @@ Result<IndexFeedPlan> plan_index_feed(Store& store, int64_t from_seq) {
     // A full build scans the table in rowid order ('+' keeps SQLite off the
     // change_seq index, which would only add a lookup per row); an update
     // seeks the change_seq index. The ids are sorted below either way.
-    auto q = from_seq == 0
-                 ? db.prepare("SELECT id, size FROM messages WHERE +change_seq <= ?2")
-                 : db.prepare("SELECT id, size FROM messages WHERE change_seq > ?1 AND "
-                              "change_seq <= ?2");
+    auto q = from_seq == 0 ? db.prepare("SELECT id, size FROM messages WHERE +change_seq <= ?2")
+                           : db.prepare("SELECT id, size FROM messages WHERE change_seq > ?1 AND "
+                                        "change_seq <= ?2");
     if (!q.ok()) return q.error();
     q->bind(1, from_seq).bind(2, plan.to_seq);
     std::vector<std::pair<int64_t, uint64_t>> rows;
@@ -114,7 +113,8 @@ Result<IndexFeedPlan> plan_index_feed(Store& store, int64_t from_seq) {
                         "change_seq <= ?2 ORDER BY message_id");
     if (!t.ok()) return t.error();
     t->bind(1, from_seq).bind(2, plan.to_seq);
-    MLARC_TRY_STATUS(for_each_row(*t, [&](const sql::Stmt& r) { plan.deleted.push_back(r.int64(0)); }));
+    MLARC_TRY_STATUS(
+        for_each_row(*t, [&](const sql::Stmt& r) { plan.deleted.push_back(r.int64(0)); }));
     return plan;
 }
 
@@ -179,7 +179,8 @@ Result<std::vector<FeedMessage>> read_feed_messages(Store& store, std::span<cons
         db,
         "SELECT DISTINCT message_id, deliverable_id FROM deliverable_mentions "
         "WHERE message_id IN (SELECT value FROM json_each(?1)) ORDER BY message_id, deliverable_id",
-        ids_json, msgs, [](FeedMessage& m, const sql::Stmt& r) { m.deliverables.push_back(r.text(1)); }));
+        ids_json, msgs,
+        [](FeedMessage& m, const sql::Stmt& r) { m.deliverables.push_back(r.text(1)); }));
     return msgs;
 }
 

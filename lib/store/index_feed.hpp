@@ -35,22 +35,22 @@ namespace mlarc {
 
 /// One message as the indexer sees it.
 struct FeedMessage {
-    int64_t id = 0;          // messages.id: the Xapian docid
-    std::string mid;         // Message-ID without angle brackets
-    int64_t mid_seq = 1;     // 1 for the first content under this Message-ID, 2.. after
+    int64_t id = 0;      // messages.id: the Xapian docid
+    std::string mid;     // Message-ID without angle brackets
+    int64_t mid_seq = 1; // 1 for the first content under this Message-ID, 2.. after
     int64_t thread_id = 0;
-    int64_t date_utc = 0;    // seconds since the epoch
-    int date_offset = 0;     // minutes east of UTC
-    std::string from_addr;   // lower-cased
+    int64_t date_utc = 0;  // seconds since the epoch
+    int date_offset = 0;   // minutes east of UTC
+    std::string from_addr; // lower-cased
     std::string from_name;
     std::string subject;
-    uint64_t size = 0;       // raw size in bytes
-    uint32_t flags = 0;      // MessageFlag bits
+    uint64_t size = 0;                   // raw size in bytes
+    uint32_t flags = 0;                  // MessageFlag bits
     std::vector<std::string> lists;      // list names, sorted
     std::vector<Address> to, cc;         // in header order
     std::vector<Attachment> attachments; // in part order
-    std::string headers;     // decoded header block ("Name: value\n" lines)
-    std::string body;        // text for indexing
+    std::string headers;                 // decoded header block ("Name: value\n" lines)
+    std::string body;                    // text for indexing
     std::string attachment_text;
     std::vector<std::string> deliverables; // distinct deliverable ids mentioned ("D3.2"), sorted
 };
@@ -58,11 +58,11 @@ struct FeedMessage {
 /// What the indexer has to do to move from `from_seq` to `to_seq`.
 struct IndexFeedPlan {
     int64_t from_seq = 0;
-    int64_t to_seq = 0;                // the store's change_seq when planned
-    std::vector<int64_t> ids;          // messages with change_seq in (from, to], ascending
-    std::vector<uint64_t> sizes;       // their raw sizes (parallel to ids), for progress/balance
-    std::vector<int64_t> deleted;      // tombstoned ids with change_seq in (from, to], ascending
-    uint64_t total_bytes = 0;          // sum of sizes
+    int64_t to_seq = 0;           // the store's change_seq when planned
+    std::vector<int64_t> ids;     // messages with change_seq in (from, to], ascending
+    std::vector<uint64_t> sizes;  // their raw sizes (parallel to ids), for progress/balance
+    std::vector<int64_t> deleted; // tombstoned ids with change_seq in (from, to], ascending
+    uint64_t total_bytes = 0;     // sum of sizes
 };
 
 /// Plans the changes in (from_seq, current change_seq]. from_seq 0 gives every

@@ -11,7 +11,8 @@
 #
 # Rows per query: "count" (mlarc count / notmuch count; mu has no count
 # command), "page" (the first 20 threads: mlarc search, snippets included /
-# notmuch search --limit=20 / mu find --maxnum=20) and "all" (every match:
+# notmuch search --limit=20 / mu find --maxnum=20), "page-ns" (mlarc's page
+# without snippets, against the same notmuch and mu figures) and "all" (every match:
 # mlarc search --limit 100000 --no-snippets, one line per thread / notmuch
 # search, one line per thread / mu find, one line per message).
 # Shared machines are noisy: compare within one run, quote the ratios.
@@ -72,12 +73,12 @@ QUERIES=(
 
 echo "# mlarc $("$MLARC" --version | awk '{print $2}') vs notmuch $( ((have_notmuch)) && notmuch --version | awk '{print $2}' || echo -) vs mu $( ((have_mu)) && mu --version | head -1 | awk '{print $NF}' || echo -); median of $RUNS runs, whole process, ms"
 echo "# archive: $ARCHIVE ($("$MLARC" count --archive "$ARCHIVE") messages)"
-printf '| %-28s | %-5s | %8s | %8s | %8s | %8s | %8s | %s |\n' query op mlarc notmuch mu "nm/mlarc" "mu/mlarc" "matches mlarc/notmuch"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------------ ------- ---------- ---------- ---------- ---------- ---------- ----------------------
+printf '| %-28s | %-7s | %8s | %8s | %8s | %8s | %8s | %s |\n' query op mlarc notmuch mu "nm/mlarc" "mu/mlarc" "matches mlarc/notmuch"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------------ --------- ---------- ---------- ---------- ---------- ---------- ----------------------
 for row in "${QUERIES[@]}"; do
     IFS='|' read -r name mq nq uq <<<"$row"
     matches="$("$MLARC" count --archive "$ARCHIVE" -- "$mq")/$( ((have_notmuch)) && notmuch count -- "$nq" || echo -)"
-    for op in count page all; do
+    for op in count page page-ns all; do
         case $op in
         count)
             m=$(median_ms "$MLARC" count --archive "$ARCHIVE" -- "$mq")
@@ -87,12 +88,14 @@ for row in "${QUERIES[@]}"; do
             m=$(median_ms "$MLARC" search --archive "$ARCHIVE" -- "$mq")
             n=$( ((have_notmuch)) && median_ms notmuch search --limit=20 -- "$nq" || echo -)
             u=$( ((have_mu)) && median_ms mu find --muhome="$MUHOME" --maxnum=20 -- "$uq" || echo -) ;;
+        page-ns) # the same page without snippets (neither notmuch nor mu makes any)
+            m=$(median_ms "$MLARC" search --archive "$ARCHIVE" --no-snippets -- "$mq") ;;
         all)
             m=$(median_ms "$MLARC" search --archive "$ARCHIVE" --limit 100000 --no-snippets -- "$mq")
             n=$( ((have_notmuch)) && median_ms notmuch search -- "$nq" || echo -)
             u=$( ((have_mu)) && median_ms mu find --muhome="$MUHOME" -- "$uq" || echo -) ;;
         esac
-        printf '| %-28s | %-5s | %8s | %8s | %8s | %8s | %8s | %s |\n' "$name" "$op" "$m" "$n" "$u" \
+        printf '| %-28s | %-7s | %8s | %8s | %8s | %8s | %8s | %s |\n' "$name" "$op" "$m" "$n" "$u" \
             "$(ratio "$n" "$m")" "$(ratio "$u" "$m")" "$([ $op = count ] && echo "$matches")"
     done
 done

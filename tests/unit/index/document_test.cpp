@@ -50,18 +50,38 @@ TEST_CASE("builder: boolean terms, values and data follow the schema", "[index][
     const FeedMessage m = sample();
     const auto doc = build(m);
     const auto t = terms_of(doc);
-    for (const char* want :
-         {"Q20180101.GA1@linux-mips.org", "XID7", "XTHREAD5", "XLISTlinux-mips",
-          "XTOlinux-mips@linux-mips.org", "XCCsomeone@example.org", "Aralf@mail.linux-mips.org",
-          "XDOMmail.linux-mips.org", "XDOMlinux-mips.org", "XTYPEtext/x-patch", "Kattachment",
-          "Kno_archive", "Y2018", "M201801", "Sfix", "Scoher", "Aralf", "Abaechl", "XATTfix",
-          "XATTpatch", "cach", "coher", "flush", "hello", "wrote"}) {
+    for (const char* want : {"Q20180101.GA1@linux-mips.org",
+                             "XID7",
+                             "XTHREAD5",
+                             "XLISTlinux-mips",
+                             "XTOlinux-mips@linux-mips.org",
+                             "XCCsomeone@example.org",
+                             "Aralf@mail.linux-mips.org",
+                             "XDOMmail.linux-mips.org",
+                             "XDOMlinux-mips.org",
+                             "XTYPEtext/x-patch",
+                             "Kattachment",
+                             "Kno_archive",
+                             "Y2018",
+                             "M201801",
+                             "Sfix",
+                             "Scoher",
+                             "Aralf",
+                             "Abaechl",
+                             "XATTfix",
+                             "XATTpatch",
+                             "cach",
+                             "coher",
+                             "flush",
+                             "hello",
+                             "wrote"}) {
         INFO(want);
         CHECK(t.count(want) == 1);
     }
     CHECK(t.count("XDOMorg") == 0);
     CHECK(t.count("flushed") == 0); // stems only (STEM_ALL)
-    for (const auto& term : t) CHECK(term.front() != 'Z');
+    for (const auto& term : t)
+        CHECK(term.front() != 'Z');
     CHECK(Xapian::sortable_unserialise(doc.get_value(kSlotDate)) == 1514854800.0);
     CHECK(Xapian::sortable_unserialise(doc.get_value(kSlotThread)) == 5.0);
     CHECK(Xapian::sortable_unserialise(doc.get_value(kSlotSize)) == 4321.0);
@@ -81,9 +101,10 @@ TEST_CASE("builder: quoted lines are not indexed, the attribution is", "[index][
 }
 
 TEST_CASE("indexable_text drops quotes, base64 runs, uuencode and NUL", "[index][document]") {
-    const std::string b64 = "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsuIE1hbnkgaGFuZHMgbWFrZSBsaWdodCB3b3Jr\n"
-                            "bGlnaHQgd29yay4gTWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsuIE1hbnkgaGFuZHMgbWFr\n"
-                            "ZSBsaWdodA==\n";
+    const std::string b64 =
+        "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsuIE1hbnkgaGFuZHMgbWFrZSBsaWdodCB3b3Jr\n"
+        "bGlnaHQgd29yay4gTWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsuIE1hbnkgaGFuZHMgbWFr\n"
+        "ZSBsaWdodA==\n";
     const std::string uu = "M" + std::string(60, '%') + "\n";
     const std::string text = "before\n" + b64 + "\nafter\n> quoted\n" + uu +
                              std::string("nul\0byte\n", 9) +
@@ -101,7 +122,8 @@ TEST_CASE("indexable_text drops quotes, base64 runs, uuencode and NUL", "[index]
     CHECK(out.find("0123456789abcdef0123456789abcdef01234567") != std::string::npos);
 }
 
-TEST_CASE("builder: over-long words are skipped, long ids hashed, terms <= 245", "[index][document]") {
+TEST_CASE("builder: over-long words are skipped, long ids hashed, terms <= 245",
+          "[index][document]") {
     FeedMessage m = sample();
     const std::string w64(64, 'k'), w65(65, 'j');
     m.body = "short " + w64 + " " + w65 + " http://example.org/" + std::string(300, 'u') + "\n";

@@ -84,7 +84,8 @@ class TestArchive {
         }
         REQUIRE(store_->commit_batch().ok());
         std::vector<int64_t> ids;
-        for (const auto& m : msgs) ids.push_back(id_of(m.mid));
+        for (const auto& m : msgs)
+            ids.push_back(id_of(m.mid));
         return ids;
     }
 
@@ -104,7 +105,8 @@ class TestArchive {
     }
 
     int64_t id_of(const std::string& mid) {
-        auto q = store_->db().prepare("SELECT id FROM messages WHERE mid=? ORDER BY mid_seq LIMIT 1");
+        auto q =
+            store_->db().prepare("SELECT id FROM messages WHERE mid=? ORDER BY mid_seq LIMIT 1");
         REQUIRE(q.ok());
         q->bind(1, mid);
         auto r = q->step();
@@ -131,9 +133,9 @@ class TestArchive {
         const std::string next = std::to_string(*seq + 1);
         REQUIRE(store_->db()
                     .exec("BEGIN; INSERT INTO tombstones(message_id, change_seq) VALUES(" +
-                          std::to_string(id) + ", " + next + "); DELETE FROM messages WHERE id=" +
-                          std::to_string(id) + "; UPDATE meta SET value='" + next +
-                          "' WHERE key='change_seq'; COMMIT;")
+                          std::to_string(id) + ", " + next +
+                          "); DELETE FROM messages WHERE id=" + std::to_string(id) +
+                          "; UPDATE meta SET value='" + next + "' WHERE key='change_seq'; COMMIT;")
                     .ok());
     }
 
@@ -178,7 +180,8 @@ inline std::map<unsigned, DocDump> dump_index(const std::filesystem::path& archi
             std::vector<unsigned> pos(t.positionlist_begin(), t.positionlist_end());
             d.terms[*t] = {t.get_wdf(), pos};
         }
-        for (auto v = doc.values_begin(); v != doc.values_end(); ++v) d.values[v.get_valueno()] = *v;
+        for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
+            d.values[v.get_valueno()] = *v;
     }
     return out;
 }
@@ -192,7 +195,8 @@ inline std::vector<unsigned> matches(const std::filesystem::path& archive, const
     e.set_weighting_scheme(Xapian::BoolWeight());
     std::vector<unsigned> out;
     const auto ms = e.get_mset(0, db.get_doccount() + 1);
-    for (auto it = ms.begin(); it != ms.end(); ++it) out.push_back(*it);
+    for (auto it = ms.begin(); it != ms.end(); ++it)
+        out.push_back(*it);
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -210,8 +214,10 @@ inline std::vector<unsigned> search(const std::filesystem::path& archive, const 
     }
     for (const auto& f : kIndexFields) {
         if (f.prefix.empty()) continue;
-        if (f.kind == FieldKind::text) qp.add_prefix(std::string(f.name), std::string(f.prefix));
-        else qp.add_boolean_prefix(std::string(f.name), std::string(f.prefix));
+        if (f.kind == FieldKind::text)
+            qp.add_prefix(std::string(f.name), std::string(f.prefix));
+        else
+            qp.add_boolean_prefix(std::string(f.name), std::string(f.prefix));
     }
     const auto q = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT |
                                             Xapian::QueryParser::FLAG_CJK_NGRAM);

@@ -54,7 +54,8 @@ TEST_CASE("index: one document per message, docid == id, data decodes", "[index]
     REQUIRE(n.ok());
     CHECK(reader->db().get_doccount() == static_cast<unsigned>(*n));
     for (int64_t id : ids) {
-        auto data = decode_doc_data(reader->db().get_document(static_cast<unsigned>(id)).get_data());
+        auto data =
+            decode_doc_data(reader->db().get_document(static_cast<unsigned>(id)).get_data());
         REQUIRE(data.ok());
         CHECK(data->id == id);
         CHECK(test::matches(a.path(), Xapian::Query("XID" + std::to_string(id))) ==
@@ -139,7 +140,8 @@ TEST_CASE("index: filters, phrases, stemming, CJK, quoted text", "[index][indexe
     CHECK(test::search(p, "wrote") == ids_of({ids[0]}));
 }
 
-TEST_CASE("index: a long Message-ID and over-long words do not lose the document", "[index][indexer]") {
+TEST_CASE("index: a long Message-ID and over-long words do not lose the document",
+          "[index][indexer]") {
     TestArchive a;
     Msg m;
     m.mid = std::string(300, 'x') + "@example.org";
@@ -152,7 +154,8 @@ TEST_CASE("index: a long Message-ID and over-long words do not lose the document
     CHECK(test::matches(a.path(), Xapian::Query(std::string(500, 'q'))).empty());
 }
 
-TEST_CASE("index: incremental runs add only what changed - nothing new writes nothing", "[index][indexer]") {
+TEST_CASE("index: incremental runs add only what changed - nothing new writes nothing",
+          "[index][indexer]") {
     TestArchive a;
     a.add_many(20, "a");
     CHECK(a.index().indexed == 20);
@@ -169,7 +172,8 @@ TEST_CASE("index: incremental runs add only what changed - nothing new writes no
     Xapian::rev before = Xapian::Database(index_path(a.path()).string()).get_revision();
     const auto t0 = std::chrono::steady_clock::now();
     const auto again = a.index();
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     CHECK(again.up_to_date);
     CHECK(again.indexed == 0);
     CHECK(secs < 0.5);
@@ -181,7 +185,8 @@ TEST_CASE("index: incremental runs add only what changed - nothing new writes no
     CHECK(clean_build_of(a) == incremental);
 }
 
-TEST_CASE("index: a thread merge updates the thread of every affected document", "[index][indexer]") {
+TEST_CASE("index: a thread merge updates the thread of every affected document",
+          "[index][indexer]") {
     TestArchive a;
     Msg root;
     root.mid = "root@test";
@@ -206,7 +211,8 @@ TEST_CASE("index: a thread merge updates the thread of every affected document",
     Xapian::Database db(index_path(a.path()).string());
     for (unsigned id : all) {
         const auto doc = db.get_document(id);
-        CHECK(Xapian::sortable_unserialise(doc.get_value(kSlotThread)) == static_cast<double>(thread));
+        CHECK(Xapian::sortable_unserialise(doc.get_value(kSlotThread)) ==
+              static_cast<double>(thread));
         auto data = decode_doc_data(doc.get_data());
         REQUIRE(data.ok());
         CHECK(data->thread_id == thread);
@@ -264,7 +270,8 @@ TEST_CASE("index: killed mid-update (kill -9), a re-run converges", "[index][ind
     CHECK(clean_build_of(a) == converged);
 }
 
-TEST_CASE("index: killed mid-rebuild, the live index is untouched and a re-run finishes", "[index][indexer][kill]") {
+TEST_CASE("index: killed mid-rebuild, the live index is untouched and a re-run finishes",
+          "[index][indexer][kill]") {
     TestArchive a;
     a.add_many(40);
     a.index();
@@ -332,7 +339,8 @@ TEST_CASE("index: readers keep working while the writer commits", "[index][index
                 Xapian::Enquire e(db);
                 e.set_query(Xapian::Query("XLISTlinux-mips"));
                 const auto ms = e.get_mset(0, 50);
-                for (auto it = ms.begin(); it != ms.end(); ++it) (void)it.get_document().get_data();
+                for (auto it = ms.begin(); it != ms.end(); ++it)
+                    (void)it.get_document().get_data();
                 return ms.get_matches_estimated();
             });
             if (!st.ok()) {
@@ -380,7 +388,8 @@ TEST_CASE("index: schema mismatch is refused until --rebuild", "[index][indexer]
     CHECK(IndexReader::open(a.path()).ok());
 }
 
-TEST_CASE("index: --rebuild swaps the index in - open readers keep their view", "[index][indexer][rebuild]") {
+TEST_CASE("index: --rebuild swaps the index in - open readers keep their view",
+          "[index][indexer][rebuild]") {
     TestArchive a;
     a.add_many(10);
     a.index();

@@ -11,7 +11,8 @@ using namespace mlarc;
 
 TEST_CASE("the schema table is consistent", "[index][schema]") {
     const auto problems = check_index_schema();
-    for (const auto& p : problems) INFO(p);
+    for (const auto& p : problems)
+        INFO(p);
     CHECK(problems.empty());
 }
 
@@ -55,7 +56,8 @@ TEST_CASE("terms: QueryParser's colon rule, NUL, 240-byte cut", "[index][schema]
     CHECK(make_term("XTO", long_value).size() == kMaxTermBytes);
     // Never cut inside a UTF-8 sequence: "é" is 2 bytes.
     std::string accents;
-    for (int i = 0; i < 150; ++i) accents += "\xc3\xa9";
+    for (int i = 0; i < 150; ++i)
+        accents += "\xc3\xa9";
     const std::string t = make_term("XTO", accents);
     CHECK(t.size() <= kMaxTermBytes);
     CHECK((t.size() - 3) % 2 == 0);
