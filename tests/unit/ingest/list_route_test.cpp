@@ -40,7 +40,7 @@ TEST_CASE("List-Id naming a registered list decides the list", "[ingest][listid]
     CHECK_FALSE(r.has_fallback());
 }
 
-TEST_CASE("--list is the fallback and an unregistered list address is known too", "[ingest][listid]") {
+TEST_CASE("the list option is the fallback and an unregistered list address is known too", "[ingest][listid]") {
     auto arg = parse_list_arg("mylist@example.org");
     REQUIRE(arg.ok());
     const ListRouter r(*arg, registry_lists());
@@ -51,7 +51,7 @@ TEST_CASE("--list is the fallback and an unregistered list address is known too"
     CHECK(routed(r, {"mylist.example.org"}) == "mylist");
 }
 
-TEST_CASE("--list accepts the list name or its address", "[ingest][listid]") {
+TEST_CASE("the list option accepts the list name or its address", "[ingest][listid]") {
     auto by_name = parse_list_arg("fgdpmwg3");
     auto by_address = parse_list_arg("FGDPMWG3@lists.itu.int");
     REQUIRE(by_name.ok());
