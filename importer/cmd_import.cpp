@@ -119,7 +119,10 @@ void register_import(CLI::App& app, int& status) {
     auto args = std::make_shared<ImportArgs>();
     auto* sub = app.add_subcommand("import", "Import mbox files, Maildirs or directories of them");
     sub->add_option("--archive", args->archive, "Archive directory (default $MLARC_ARCHIVE or ./mlarc-data)");
-    sub->add_option("--list", args->list, "List the mail belongs to: name or address (required)");
+    sub->add_option("--list", args->list,
+                    "List the mail belongs to: name or address. Optional with a registry: a message "
+                    "whose List-Id names a registered list goes there; one with neither is "
+                    "quarantined (reason 'no list')");
     sub->add_option("--format", args->format, "Input format: auto|mboxo|mboxrd|mboxcl|mboxcl2|maildir")
         ->capture_default_str();
     sub->add_option("--jobs,-j", args->jobs, "Decoding threads (default: number of cores)");

@@ -1,6 +1,7 @@
 // Implementation of the import pipeline (see importer.hpp).
 #include "ingest/importer.hpp"
 
+#include "ingest/list_route.hpp"
 #include "mime/decode.hpp"
 #include "registry/extract.hpp"
 #include "registry/registry.hpp"
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <fstream>
 #include <future>
+#include <map>
 #include <thread>
 #include <variant>
 
@@ -101,16 +103,18 @@ std::vector<DeliverableMention> deliverable_mentions(const ParsedMessage& p,
 }
 
 Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts,
-                   const std::vector<Deliverable>& registry) {
+                   const std::vector<Deliverable>& registry, const ListRouter& router) {
     const auto t0 = Clock::now();
     std::string msg = unescape(rm.raw, rm.escaping);
     DecodeOptions dopts;
     auto parsed = decode_message(msg, dopts);
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    if (!parsed.ok() || secs > opts.max_decode_seconds) {
+    const bool no_list = parsed.ok() && !router.route(parsed->list_ids);
+    if (!parsed.ok() || secs > opts.max_decode_seconds || no_list) {
         Quarantined q;
-        q.reason = parsed.ok() ? "timeout: decoding took " + std::to_string(secs) + " s"
-                               : parsed.error().message;
+        q.reason = !parsed.ok() ? parsed.error().message
+                   : no_list    ? "no list: no List-Id header names a known list and no --list was given"
+                                : "timeout: decoding took " + std::to_string(secs) + " s";
         q.raw_hash = sha256_hex(rm.raw);
         q.offset = rm.offset;
         q.raw = std::move(rm.raw);
@@ -147,11 +151,12 @@ Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts,
 /// Decodes a batch with `jobs` threads (this one included), keeping order.
 std::vector<Decoded> decode_batch(std::vector<RawMessage> raw, unsigned jobs,
                                   const ImportOptions& opts,
-                                  const std::vector<Deliverable>& registry) {
+                                  const std::vector<Deliverable>& registry,
+                                  const ListRouter& router) {
     const int64_t now = now_utc();
     std::vector<std::optional<Decoded>> out(raw.size());
     auto work = [&](unsigned k) {
-        for (size_t i = k; i < raw.size(); i += jobs) out[i].emplace(decode_one(std::move(raw[i]), now, opts, registry));
+        for (size_t i = k; i < raw.size(); i += jobs) out[i].emplace(decode_one(std::move(raw[i]), now, opts, registry, router));
     };
     std::vector<std::thread> threads;
     for (unsigned k = 1; k < jobs && k < raw.size(); ++k) threads.emplace_back(work, k);
@@ -213,8 +218,9 @@ Result<FileIdentity> identify(const std::filesystem::path& p, uint64_t head_len 
 class Importer {
   public:
     Importer(const ImportOptions& o, Store& s, const ListInfo& l, ImportSummary& sum,
-             std::vector<Deliverable> deliverables)
+             std::vector<Deliverable> deliverables, ListRouter router)
         : opts_(o), store_(s), list_(l), summary_(sum), deliverables_(std::move(deliverables)),
+          router_(std::move(router)),
           jobs_(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency())) {}
 
     /// Imports one file or Maildir. `from_dir`: found inside a directory, where
@@ -225,12 +231,16 @@ class Importer {
     Result<Batch> read_batch(MessageSource& src);
     Status store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uint64_t end_offset,
                        FileSummary& fs);
+    /// The store id of each decoded message's list (0 for a quarantined one).
+    Result<std::vector<int64_t>> message_lists(const std::vector<Decoded>& decoded);
 
     const ImportOptions& opts_;
     Store& store_;
     ListInfo list_;
     ImportSummary& summary_;
     std::vector<Deliverable> deliverables_; // for mentions; empty without a registry
+    ListRouter router_;                     // List-Id -> list (ingest/list_route.hpp)
+    std::map<std::string, int64_t> list_ids_; // lists ensured in the store, by name
     unsigned jobs_;
     uint64_t total_read_ = 0;
 };
@@ -254,11 +264,33 @@ Result<Batch> Importer::read_batch(MessageSource& src) {
     return b;
 }
 
+Result<std::vector<int64_t>> Importer::message_lists(const std::vector<Decoded>& decoded) {
+    std::vector<int64_t> ids(decoded.size(), 0);
+    for (size_t i = 0; i < decoded.size(); ++i) {
+        const auto* m = std::get_if<IncomingMessage>(&decoded[i]);
+        if (!m) continue;
+        std::optional<ListInfo> l = router_.route(m->parsed.list_ids);
+        if (!l) continue; // cannot happen: decode_one quarantines those
+        auto it = list_ids_.find(l->name);
+        if (it == list_ids_.end()) {
+            auto e = store_.ensure_list(*l);
+            if (!e.ok()) return e.error();
+            it = list_ids_.emplace(l->name, e->id).first;
+        }
+        ids[i] = it->second;
+    }
+    return ids;
+}
+
 Status Importer::store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uint64_t end_offset,
                              FileSummary& fs) {
+    auto lists = message_lists(decoded); // before the batch: a list row is kept either way
+    if (!lists.ok()) return lists.error();
     MLARC_TRY_STATUS(store_.begin_batch());
     int64_t stored = 0, dups = 0, quar = 0;
+    size_t index = 0;
     for (auto& d : decoded) {
+        const int64_t list_id = (*lists)[index++];
         if (auto* q = std::get_if<Quarantined>(&d)) {
             auto r = store_.add_quarantine(q->raw, q->reason, src.id, q->offset, list_.id, q->raw_hash);
             if (!r.ok()) return store_.rollback_batch(), r.error();
@@ -266,7 +298,7 @@ Status Importer::store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uin
             continue;
         }
         auto& m = std::get<IncomingMessage>(d);
-        auto r = store_.add_message(m, list_.id, src.id);
+        auto r = store_.add_message(m, list_id, src.id);
         if (!r.ok()) {
             Error e = r.error();
             e.message += " (message at byte " + std::to_string(m.source_offset) + " of " + src.path + ")";
@@ -363,7 +395,7 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     Status result;
     auto launch = [&](std::vector<RawMessage>&& raw) {
         return std::async(std::launch::async, decode_batch, std::move(raw), jobs_, std::cref(opts_),
-                          std::cref(deliverables_));
+                          std::cref(deliverables_), std::cref(router_));
     };
     auto first = read_batch(source);
     if (!first.ok()) {
@@ -474,8 +506,21 @@ Result<ListInfo> parse_list_arg(std::string_view value) {
 Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::path>& inputs,
                   ImportSummary& summary) {
     const auto t0 = Clock::now();
-    auto list_arg = parse_list_arg(opts.list);
-    if (!list_arg.ok()) return list_arg.error();
+    // The registry's lists, for List-Id routing (ingest/list_route.hpp).
+    std::vector<ListEntry> known;
+    if (auto dir = find_registry_dir(opts.archive); dir.ok())
+        if (auto l = load_lists(*dir / "lists.tsv"); l.ok()) known = std::move(*l);
+    std::optional<ListInfo> fallback;
+    if (!trim(opts.list).empty()) {
+        auto list_arg = parse_list_arg(opts.list);
+        if (!list_arg.ok()) return list_arg.error();
+        fallback = describe_list(*list_arg, opts.archive);
+    } else if (known.empty()) {
+        return make_error(Errc::usage, "--list is missing and there is no registry whose lists "
+                                       "List-Id headers could name",
+                          "name the list the mail belongs to, e.g. --list fgdpmwg3 or "
+                          "--list fgdpmwg3@lists.itu.int");
+    }
     if (inputs.empty()) return make_error(Errc::usage, "no input files", "give one or more mbox files or Maildirs");
     // Check every input before touching the archive.
     auto expanded = expand_all(inputs);
@@ -492,13 +537,25 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
     so.subject_threading = opts.subject_threading;
     auto store = Store::open(opts.archive, Store::Mode::read_write, so);
     if (!store.ok()) return store.error();
-    auto list = store->ensure_list(describe_list(*list_arg, opts.archive));
+    // The list a file is recorded under (sources.list_id): --list, or without
+    // it the registry's first list (its main list).
+    ListInfo file_list;
+    if (fallback) {
+        file_list = *fallback;
+    } else {
+        file_list.name = known.front().name;
+        file_list.address = ascii_lower(known.front().address);
+        file_list.wg = known.front().wg;
+        file_list.title = known.front().title;
+    }
+    auto list = store->ensure_list(file_list);
     if (!list.ok()) return list.error();
     // Deliverable mentions need the registry; without one there are none.
     std::vector<Deliverable> deliverables;
     if (auto dir = find_registry_dir(opts.archive); dir.ok())
         if (auto reg = load_registry(*dir); reg.ok()) deliverables = std::move(reg->deliverables);
-    Importer imp(opts, *store, *list, summary, std::move(deliverables));
+    Importer imp(opts, *store, *list, summary, std::move(deliverables),
+                 ListRouter(fallback, known));
     Status result;
     for (const auto& [f, from_dir] : files) {
         auto st = imp.import_path(f, from_dir);

@@ -28,7 +28,8 @@ namespace mlarc {
 
 struct ImportOptions {
     std::filesystem::path archive = "./mlarc-data";
-    std::string list;                 // list name or address (required)
+    std::string list;                 // list name or address; optional with a registry:
+                                      // messages are filed by List-Id (ingest/list_route.hpp)
     MboxFormat format = MboxFormat::automatic;
     unsigned jobs = 0;                // decode threads; 0 = number of cores
     size_t batch_messages = 2000;     // messages per transaction
@@ -57,7 +58,9 @@ struct ImportSummary {
 };
 
 /// Imports `inputs` (files, Maildirs, directories of mbox files) into the
-/// archive. Errors: usage (no list), not_found/unreadable (an input),
+/// archive. Each message goes to the list its List-Id names, else to --list;
+/// with neither it is quarantined ("no list"). Errors: usage (no --list and
+/// no registry lists), not_found/unreadable (an input),
 /// bad_input (not an mbox), locked (another writer), disk_full, io. On error
 /// the summary up to the failure is still filled in `summary`.
 Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::path>& inputs,

@@ -236,13 +236,74 @@ class Scanner {
         return pos < s_.size() && s_[pos] == '>';
     }
 
-    /// Starts the line at `pos`; returns where scanning goes on (the line's end
-    /// when it is a quoted line).
-    size_t begin_line(size_t pos) {
-        line_start_ = pos;
-        if (!quoted_line(pos)) return pos;
+    /// End of the line at `pos` (its '\n', or the end of the text).
+    size_t line_end(size_t pos) const {
         const size_t nl = s_.find('\n', pos);
         return nl == npos ? s_.size() : nl;
+    }
+    /// The line at `pos` without surrounding whitespace.
+    std::string_view line_at(size_t pos) const {
+        return pos >= s_.size() ? std::string_view() : trim(s_.substr(pos, line_end(pos) - pos));
+    }
+
+    /// A line that starts a quoted tail in the Outlook style: "-----Original
+    /// Message-----" (any dashes, spaces, case), a line of underscores followed
+    /// by "From:", or "From: ..." directly followed by "Sent: ...".
+    bool tail_start(size_t pos) const {
+        const std::string_view line = line_at(pos);
+        const size_t next = line_end(pos) + 1;
+        if (line.size() >= 3 && line.substr(0, 3) == "---") {
+            std::string letters;
+            for (char c : line)
+                if (c != '-' && !is_blank(c)) letters += lower(c);
+            if (letters == "originalmessage") return true;
+        }
+        if (line.size() >= 10 && line.find_first_not_of('_') == npos)
+            return starts_with_icase(line_at(next), "from:");
+        return starts_with_icase(line, "from:") && starts_with_icase(line_at(next), "sent:");
+    }
+
+    /// True when `line` holds a year 1990-2099 as a whole number (the date of
+    /// a wrapped attribution; "On D3.2 I think ... what Bob wrote:" has none).
+    static bool has_year(std::string_view line) {
+        for (size_t i = 0; i + 4 <= line.size(); ++i) {
+            if ((i > 0 && is_digit(line[i - 1])) || (i + 4 < line.size() && is_digit(line[i + 4])))
+                continue;
+            const std::string_view y = line.substr(i, 4);
+            if ((y.substr(0, 2) == "19" && y[2] == '9' && is_digit(y[3])) ||
+                (y.substr(0, 2) == "20" && is_digit(y[2]) && is_digit(y[3])))
+                return true;
+        }
+        return false;
+    }
+
+    /// End of a reply attribution at `pos` ("On <date>, <name> wrote:", on one
+    /// line or wrapped onto a second one), or npos when the line is none.
+    size_t attribution_end(size_t pos) const {
+        constexpr std::string_view kWrote = "wrote:";
+        auto ends_wrote = [&](std::string_view l) {
+            return l.size() >= kWrote.size() && iequals(l.substr(l.size() - kWrote.size()), kWrote);
+        };
+        const std::string_view line = line_at(pos);
+        if (!starts_with_icase(line, "on ")) return npos;
+        if (ends_wrote(line)) return line_end(pos);
+        const size_t next = line_end(pos) + 1;
+        const std::string_view second = line_at(next);
+        if (next < s_.size() && second.size() <= 80 && ends_wrote(second) && has_year(line))
+            return line_end(next);
+        return npos;
+    }
+
+    /// Starts the line at `pos`; returns where scanning goes on: the line's end
+    /// for a quoted line or a reply attribution, the end of the text at an
+    /// Outlook-style quoted tail (everything below it is the quoted message).
+    size_t begin_line(size_t pos) {
+        line_start_ = pos;
+        if (ctx_ != MentionContext::body) return pos;
+        if (quoted_line(pos)) return line_end(pos);
+        if (tail_start(pos)) return s_.size();
+        const size_t attribution = attribution_end(pos);
+        return attribution == npos ? pos : attribution;
     }
 
     /// End of a run of bytes satisfying `pred` at `pos`, `min`..`max` bytes long,

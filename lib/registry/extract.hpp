@@ -70,9 +70,15 @@
 // outside a document context, a lower-case "o-156".
 //
 // In a body (ctx body), quoted reply lines (first non-blank character '>') are
-// skipped entirely and a multi-line match never continues into one. Mentions
-// come back in text order, one per occurrence (the same deliverable may appear
-// several times).
+// skipped entirely and a multi-line match never continues into one. So are
+// reply attributions ("On 3 May 2018, at 10:00, Ann <a@b.org> wrote:", also
+// wrapped onto a second line ending in "wrote:" when the first holds a year),
+// and everything from an Outlook-style quoted tail down: a "-----Original
+// Message-----" line (any dashes, spaces, case), a line of 10+ underscores
+// followed by "From:", or a "From:" line directly followed by a "Sent:" line.
+// (HTML bodies reach the scanner through html_to_text, which prefixes
+// <blockquote> text with "> ".) Mentions come back in text order, one per
+// occurrence (the same deliverable may appear several times).
 #pragma once
 
 #include "registry/registry.hpp"

@@ -289,6 +289,42 @@ Result<std::vector<Meeting>> parse_meetings(std::string_view content, std::strin
     return out;
 }
 
+Result<AddressAliases> parse_aliases(std::string_view content, std::string_view filename) {
+    auto records = read_table(content, filename, {"address", "person"});
+    if (!records) return records.error();
+    AddressAliases out;
+    std::map<std::string, size_t> line_of;
+    for (const Record& r : *records) {
+        const Where at{filename, r.line};
+        const std::string address = ascii_lower(r.fields[0]);
+        const std::string person = ascii_lower(r.fields[1]);
+        for (const std::string* a : {&address, &person})
+            if (!is_plausible_address(*a)) return at.error("bad address '" + *a + "'");
+        if (address == person) return at.error("'" + address + "' is mapped to itself");
+        if (const auto it = line_of.find(address); it != line_of.end())
+            return at.error("duplicate address '" + address + "' (first on line " +
+                            std::to_string(it->second) + ")");
+        line_of.emplace(address, r.line);
+        out.emplace(address, person);
+    }
+    for (const auto& [address, person] : out)
+        if (out.count(person))
+            return Where{filename, line_of[address]}.error(
+                "'" + address + "' is mapped to '" + person +
+                "', which is itself mapped: map every address to the main one");
+    return out;
+}
+
+Result<AddressAliases> load_aliases(const std::filesystem::path& path) {
+    return load_file(path, &parse_aliases);
+}
+
+Result<AddressAliases> load_aliases_if_present(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / "aliases.tsv", ec)) return AddressAliases{};
+    return load_aliases(dir / "aliases.tsv");
+}
+
 Result<std::vector<ListEntry>> load_lists(const std::filesystem::path& path) {
     return load_file(path, &parse_lists);
 }

@@ -26,12 +26,19 @@
 //   calendar days), end not before start; input_docs/output_docs "FIRST-LAST"
 //   with FIRST <= LAST; participants an integer >= 0.
 // load_registry() also checks that every deliverable's wg has a list.
+//
+// An optional fourth file, aliases.tsv (columns address, person), merges one
+// person's addresses for the report's poster counts: each address is mapped to
+// the person's main address (both plausible addresses, compared lower-cased;
+// an address listed twice, or mapped to an address that is itself mapped, is
+// an error with its line).
 #pragma once
 
 #include "util/result.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,6 +108,13 @@ Result<std::vector<Meeting>> parse_meetings(std::string_view content, std::strin
 Result<std::vector<ListEntry>> load_lists(const std::filesystem::path& path);
 Result<std::vector<Deliverable>> load_deliverables(const std::filesystem::path& path);
 Result<std::vector<Meeting>> load_meetings(const std::filesystem::path& path);
+
+/// Lower-cased address -> the lower-cased main address of the same person.
+using AddressAliases = std::map<std::string, std::string>;
+Result<AddressAliases> parse_aliases(std::string_view content, std::string_view filename);
+Result<AddressAliases> load_aliases(const std::filesystem::path& path);
+/// DIR/aliases.tsv when it exists, else no aliases.
+Result<AddressAliases> load_aliases_if_present(const std::filesystem::path& dir);
 
 /// DIR/lists.tsv, DIR/deliverables.tsv and DIR/meetings.tsv, plus the
 /// cross-file check (every deliverable wg has a list).

@@ -10,13 +10,19 @@
 // - links_summary(): every registry deliverable with its message and thread
 //   counts and first/last mention; a deliverable with no mention is "never
 //   discussed".
+// - rescan_mentions(): re-derives every stored message's mentions from its
+//   stored subject, body text and attachment names with a given registry.
+// Each view renders as a LinksTable in text, Markdown, CSV, JSON or HTML
+// (write_links(); the JSON carries "format_version").
 #pragma once
 
 #include "registry/registry.hpp"
+#include "report/report.hpp"
 #include "store/store.hpp"
 #include "util/result.hpp"
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -56,5 +62,44 @@ struct DeliverableLinks {
 
 /// Every deliverable of `registry`, in registry order.
 Result<std::vector<DeliverableLinks>> links_summary(Store& store, const Registry& registry);
+
+/// What rescan_mentions() changed.
+struct RescanSummary {
+    int64_t messages = 0;         // messages scanned
+    int64_t changed = 0;          // messages whose mentions changed (re-indexed)
+    int64_t mentions_before = 0;  // deliverable_mentions rows before
+    int64_t mentions_after = 0;   // and after
+};
+
+/// Recomputes the mentions of every stored message from its stored subject,
+/// body text (message_text.body, quoted lines skipped as at import) and
+/// attachment file names with `deliverables`, in one transaction. A message
+/// whose set of mentions changed gets the transaction's change number, so
+/// the next `mlarc index` re-indexes it (its doc: terms). Idempotent: a second
+/// run with the same registry changes nothing. Needs the archive lock.
+Result<RescanSummary> rescan_mentions(Store& store, const std::vector<Deliverable>& deliverables);
+
+/// JSON "format_version" of write_links(); bumped on incompatible changes.
+constexpr int kLinksFormatVersion = 1;
+
+/// One view as a table. Cells are text; `numeric` columns are numbers in JSON;
+/// a "-" cell is null in JSON.
+struct LinksTable {
+    std::string view;  // deliverable | thread | summary
+    std::string title; // first line of the text form
+    std::vector<std::string> columns;
+    std::vector<bool> numeric;
+    std::vector<std::vector<std::string>> rows;
+};
+
+LinksTable deliverable_threads_table(const Deliverable& d, const std::vector<LinkedThread>& threads);
+LinksTable thread_links_table(int64_t thread_id, const std::vector<LinkEvidence>& evidence);
+/// The "status" column is "NEVER DISCUSSED" for a deliverable without mentions.
+LinksTable links_summary_table(const std::vector<DeliverableLinks>& summary);
+
+/// text: the title line, then tab-separated header and rows; md: a heading and
+/// a table; csv: header and rows; json: {"format_version":1,"view":...,
+/// "title":...,"rows":[{column: value}...]}.
+void write_links(const LinksTable& t, ReportFormat format, std::ostream& out);
 
 } // namespace mlarc

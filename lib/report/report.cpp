@@ -56,11 +56,34 @@ Result<Report> build_report(Store& store, const ReportOptions& o) {
     r.since = o.since;
     r.until = o.until;
     const std::string sel = selection_cte(o);
-    MLARC_TRY_STATUS(each_row(store, sel + "SELECT count(*), count(DISTINCT addr) FROM sel", o,
+    MLARC_TRY_STATUS(each_row(store, sel + "SELECT count(*) FROM sel", o,
+                              [&](sql::Stmt& q) { r.emails = q.int64(0); }));
+    // Posters and organisations: From addresses merged by the alias map.
+    std::map<std::string, int64_t> per_person; // main address -> emails
+    MLARC_TRY_STATUS(each_row(store, sel + "SELECT addr, count(*) FROM sel GROUP BY addr", o,
                               [&](sql::Stmt& q) {
-                                  r.emails = q.int64(0);
-                                  r.posters = q.int64(1);
+                                  std::string addr = q.text(0);
+                                  const auto it = o.aliases.find(addr);
+                                  per_person[it == o.aliases.end() ? addr : it->second] +=
+                                      q.int64(1);
                               }));
+    r.posters = static_cast<int64_t>(per_person.size());
+    {
+        std::map<std::string, OrgFigures> orgs;
+        for (const auto& [addr, emails] : per_person) {
+            const size_t at = addr.find('@');
+            const std::string domain = at == std::string::npos ? addr : addr.substr(at + 1);
+            OrgFigures& f = orgs[domain];
+            f.domain = domain;
+            ++f.posters;
+            f.emails += emails;
+        }
+        for (auto& [d, f] : orgs) r.organisations.push_back(std::move(f));
+        std::stable_sort(r.organisations.begin(), r.organisations.end(),
+                         [](const OrgFigures& a, const OrgFigures& b) {
+                             return a.posters != b.posters ? a.posters > b.posters : a.emails > b.emails;
+                         });
+    }
     MLARC_TRY_STATUS(each_row(
         store,
         sel + "SELECT count(*) FROM sel WHERE NOT EXISTS (SELECT 1 FROM messages x WHERE "
@@ -116,11 +139,6 @@ Result<Report> build_report(Store& store, const ReportOptions& o) {
 
     MLARC_TRY_STATUS(each_row(
         store,
-        sel + "SELECT substr(addr, instr(addr, '@') + 1) AS dom, count(DISTINCT addr), count(*) "
-              "FROM sel GROUP BY dom ORDER BY 2 DESC, 3 DESC, dom",
-        o, [&](sql::Stmt& q) { r.organisations.push_back({q.text(0), q.int64(1), q.int64(2)}); }));
-    MLARC_TRY_STATUS(each_row(
-        store,
         sel + "SELECT thread_id, count(*), min(date_utc), max(date_utc), (SELECT x.subject FROM "
               "messages x WHERE x.thread_id = sel.thread_id ORDER BY x.date_utc, x.id LIMIT 1) "
               "FROM sel GROUP BY thread_id ORDER BY 2 DESC, 3, 1 LIMIT " +
@@ -136,8 +154,9 @@ Result<ReportFormat> parse_report_format(std::string_view name) {
     if (name == "md") return ReportFormat::md;
     if (name == "csv") return ReportFormat::csv;
     if (name == "json") return ReportFormat::json;
+    if (name == "html") return ReportFormat::html;
     return make_error(Errc::usage, "unknown report format '" + std::string(name) + "'",
-                      "use text, md, csv or json");
+                      "use text, md, csv, json or html");
 }
 
 namespace {
@@ -250,7 +269,7 @@ void write_csv(const Report& r, std::ostream& out) {
 }
 
 void write_json(const Report& r, std::ostream& out) {
-    out << "{\"since\":\"" << format_date_utc(r.since) << "\",\"until\":\""
+    out << "{\"format_version\":" << kReportFormatVersion << ",\"since\":\"" << format_date_utc(r.since) << "\",\"until\":\""
         << format_date_utc(r.until) << '"';
     for (const auto& t : totals(r)) out << ",\"" << t.key << "\":" << t.value;
     out << ",\"lists\":[";
@@ -284,6 +303,53 @@ void write_json(const Report& r, std::ostream& out) {
     out << "]}\n";
 }
 
+/// One HTML table row; `head`: th cells.
+void html_row(std::ostream& out, const std::vector<std::string>& cells, bool head = false) {
+    out << "<tr>";
+    for (const auto& c : cells) out << (head ? "<th>" : "<td>") << html_escape(c) << (head ? "</th>" : "</td>");
+    out << "</tr>\n";
+}
+
+/// A standalone page (no script, no external resource): the same sections as
+/// the text form, as tables, with the chart inline.
+void write_html(const Report& r, std::ostream& out) {
+    const auto names = list_names(r);
+    const std::string title =
+        "Mailing-list report " + format_date_utc(r.since) + " .. " + format_date_utc(r.until);
+    out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << html_escape(title)
+        << "</title>\n<style>table{border-collapse:collapse;margin-bottom:1em}"
+           "td,th{border:1px solid #ccc;padding:2px 6px}td{text-align:right}</style></head>\n"
+           "<body>\n<h1>"
+        << html_escape(title) << "</h1>\n<table>\n";
+    for (const auto& t : totals(r)) html_row(out, {t.label, std::to_string(t.value)});
+    out << "</table>\n<h2>Per list</h2>\n<table>\n";
+    html_row(out, {"list", "deliveries", "subscribers"}, true);
+    for (const auto& l : r.lists)
+        html_row(out, {l.name, std::to_string(l.deliveries), std::to_string(l.subscribers)});
+    std::string svg = report_chart_svg(r);
+    if (const size_t decl_end = svg.find("?>\n"); svg.rfind("<?xml", 0) == 0 && decl_end != std::string::npos)
+        svg.erase(0, decl_end + 3); // no XML declaration inside HTML
+    out << "</table>\n<h2>Per month</h2>\n" << svg << "<table>\n";
+    std::vector<std::string> head{"month", "emails"};
+    head.insert(head.end(), names.begin(), names.end());
+    html_row(out, head, true);
+    for (const auto& m : r.months) {
+        std::vector<std::string> row{m.month, std::to_string(m.emails)};
+        for (const auto& n : names) row.push_back(std::to_string(month_count(m, n)));
+        html_row(out, row);
+    }
+    out << "</table>\n<h2>Posters per organisation (mail domain)</h2>\n<table>\n";
+    html_row(out, {"domain", "posters", "emails"}, true);
+    for (const auto& o : r.organisations)
+        html_row(out, {o.domain, std::to_string(o.posters), std::to_string(o.emails)});
+    out << "</table>\n<h2>Busiest threads</h2>\n<table>\n";
+    html_row(out, {"thread", "emails", "first", "last", "subject"}, true);
+    for (const auto& t : r.busiest)
+        html_row(out, {std::to_string(t.thread_id), std::to_string(t.emails), format_date_utc(t.first),
+                       format_date_utc(t.last), t.subject});
+    out << "</table>\n</body></html>\n";
+}
+
 } // namespace
 
 void write_report(const Report& r, ReportFormat format, std::ostream& out) {
@@ -292,6 +358,7 @@ void write_report(const Report& r, ReportFormat format, std::ostream& out) {
     case ReportFormat::md: write_text(r, out, true); break;
     case ReportFormat::csv: write_csv(r, out); break;
     case ReportFormat::json: write_json(r, out); break;
+    case ReportFormat::html: write_html(r, out); break;
     }
 }
 

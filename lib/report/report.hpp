@@ -7,14 +7,17 @@
 //   the selected lists; a cross-post counts once per list.
 // - threads started: emails that are the first message (earliest date, then
 //   lowest id) of their thread; replies: the other emails.
-// - posters: distinct From addresses (lower-cased); organisations: posters
-//   grouped by the mail domain of their address.
+// - posters: distinct From addresses (lower-cased), one person's addresses
+//   counted once when ReportOptions::aliases maps them to a main address
+//   (registry aliases.tsv); organisations: posters grouped by the mail domain
+//   of their (main) address.
 // - subscribers: count_subscribers() as of the range's last day.
 // - busiest threads: the 10 threads with most emails in the range.
-// Also renders the report (text, Markdown, CSV, JSON) and an SVG chart of
-// deliveries per month per list.
+// Also renders the report (text, Markdown, CSV, JSON, a standalone HTML page
+// with the chart inline) and an SVG chart of deliveries per month per list.
 #pragma once
 
+#include "registry/registry.hpp"
 #include "report/subscribers.hpp"
 #include "store/store.hpp"
 #include "util/result.hpp"
@@ -32,6 +35,7 @@ struct ReportOptions {
     int64_t until = 0;                // UTC seconds, inclusive
     std::vector<std::string> lists;   // list names; empty: every list
     size_t top_threads = 10;
+    AddressAliases aliases;           // address -> the person's main address
 };
 
 struct ListFigures {
@@ -71,8 +75,10 @@ struct Report {
 
 Result<Report> build_report(Store& store, const ReportOptions& opts);
 
-enum class ReportFormat { text, md, csv, json };
-/// "text", "md", "csv", "json"; Errc::usage otherwise.
+enum class ReportFormat { text, md, csv, json, html };
+/// "text", "md", "csv", "json", "html"; Errc::usage otherwise.
+/// The report's JSON carries "format_version" (this value).
+constexpr int kReportFormatVersion = 1;
 Result<ReportFormat> parse_report_format(std::string_view name);
 
 void write_report(const Report& r, ReportFormat format, std::ostream& out);

@@ -14,6 +14,8 @@
 // <build>/data/generator/mlarc-sample-gen.
 #include "test_support.hpp"
 
+#include "mime/decode.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -429,4 +431,109 @@ TEST_CASE("truth.tsv rows point at known emails and cover the discussed delivera
         CHECK(mentioned.count(d) == (k_never_discussed.count(d) ? 0u : 1u));
     }
     CHECK(kinds == std::set<std::string>{"id", "spaced", "word", "output_doc", "short_output_doc", "title"});
+}
+
+TEST_CASE("the mail looks like list traffic: encoded names, HTML-only, attachments, invitations",
+          "[generator]") {
+    const fs::path dir = archive().path();
+    int cjk_names = 0, arabic_names = 0, latin_names = 0, encoded_subjects = 0, html_only = 0,
+        invitations = 0, no_references_replies = 0;
+    auto has_lead = [](const std::string& s, unsigned char lo, unsigned char hi) {
+        return std::any_of(s.begin(), s.end(), [&](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return u >= lo && u <= hi;
+        });
+    };
+    std::string all;
+    for (const char* l : k_lists) {
+        const fs::path p = dir / (std::string(l) + ".mbox");
+        all += read_file(p);
+        for (const auto& e : read_mbox(p)) {
+            const auto from = e.headers.find("from");
+            REQUIRE(from != e.headers.end());
+            if (from->second.find("=?") != std::string::npos) {
+                const std::string name = mlarc::decode_rfc2047(from->second);
+                cjk_names += has_lead(name, 0xE4, 0xE9);   // CJK ideographs
+                arabic_names += has_lead(name, 0xD8, 0xDB); // Arabic block
+                latin_names += has_lead(name, 0xC3, 0xC3);  // accented Latin-1 letters
+            }
+            const auto subject = e.headers.find("subject");
+            if (subject != e.headers.end()) {
+                encoded_subjects += subject->second.find("=?") != std::string::npos;
+                invitations += subject->second.find("Invitation: ") != std::string::npos;
+                const bool reply = subject->second.find("Re:") != std::string::npos ||
+                                   subject->second.find("RE:") != std::string::npos;
+                no_references_replies +=
+                    reply && !e.headers.count("references") && !e.headers.count("in-reply-to");
+            }
+        }
+        // HTML-only: an HTML body without a text/plain alternative (Mailman
+        // wraps it in multipart/mixed with its plain-text footer).
+        const std::string text = read_file(p);
+        for (size_t start = 0; start < text.size();) {
+            size_t end = text.find("\n\nFrom ", start);
+            end = end == std::string::npos ? text.size() : end + 2;
+            const std::string_view msg(text.data() + start, end - start);
+            html_only += msg.find("Content-Type: text/html") != std::string_view::npos &&
+                         msg.find("multipart/alternative") == std::string_view::npos;
+            start = end;
+        }
+    }
+    CHECK(cjk_names > 0);
+    CHECK(arabic_names > 0);
+    CHECK(latin_names > 0);
+    CHECK(encoded_subjects > 0);
+    CHECK(html_only > 0);
+    CHECK(invitations >= 8); // one per meeting, at least
+    CHECK(no_references_replies > 0); // broken clients
+    CHECK(all.find("<blockquote") != std::string::npos);
+    // Attachments named after input documents.
+    size_t docs = 0;
+    for (size_t at = all.find("filename=\"FG-DPM-I-"); at != std::string::npos;
+         at = all.find("filename=\"FG-DPM-I-", at + 1))
+        ++docs;
+    CHECK(docs > 0);
+}
+
+TEST_CASE("rosters hold one address in several cases across lists", "[generator]") {
+    const fs::path dir = archive().path() / "rosters";
+    std::map<std::string, std::set<std::string>> spellings; // lower-cased -> as written
+    for (const auto& e : fs::directory_iterator(dir))
+        for (const auto& raw : lines_of(read_file(e.path()))) {
+            const std::string l = trim(raw);
+            if (l.empty() || l[0] == '#') continue;
+            const size_t lt = l.rfind('<'), gt = l.rfind('>');
+            std::string a = lt != std::string::npos && gt > lt ? l.substr(lt + 1, gt - lt - 1) : l;
+            if (e.path().extension() == ".csv") {
+                const auto f = csv_fields(l);
+                const auto at = std::find_if(f.begin(), f.end(),
+                                             [](const std::string& x) { return x.find('@') != std::string::npos; });
+                if (at == f.end()) continue;
+                a = trim(*at);
+            }
+            if (valid_address(a)) spellings[lower(a)].insert(a);
+        }
+    const auto cased = std::count_if(spellings.begin(), spellings.end(),
+                                     [](const auto& kv) { return kv.second.size() > 1; });
+    CHECK(cased > 0);
+}
+
+TEST_CASE("the scale flag writes N copies: N times 991 in the window, distinct Message-IDs", "[generator]") {
+    TempDir scaled;
+    generate(scaled.path(), "--scale 3");
+    const auto one = lines_of(read_file(archive().path() / "messages.tsv"));
+    const auto three = lines_of(read_file(scaled.path() / "messages.tsv"));
+    REQUIRE(one.size() > 1);
+    // Each copy has its own out-of-window mails, so only the window is exact.
+    CHECK(three.size() > 3 * (one.size() - 1) - 30);
+    std::set<std::string> ids;
+    size_t in_window = 0;
+    for (size_t i = 1; i < three.size(); ++i) {
+        const auto f = split(three[i], '\t');
+        REQUIRE(f.size() == 6);
+        ids.insert(f[0]);
+        in_window += f[3] == "1";
+    }
+    CHECK(ids.size() == three.size() - 1);
+    CHECK(in_window == 3 * 991);
 }

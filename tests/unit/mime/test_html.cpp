@@ -65,3 +65,21 @@ TEST_CASE("HTML: invalid input stays valid UTF-8, hostile markup is linear", "[m
         CHECK(is_valid_utf8(html_to_text(s)));
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
 }
+
+TEST_CASE("HTML: blockquote content comes out as quoted lines", "[mime][html]") {
+    CHECK(html_to_text("<p>My answer</p><blockquote type=\"cite\">Their text<br>line two</blockquote>"
+                       "<p>After</p>") == "My answer\n> Their text\n> line two\nAfter");
+    // Nested quotes get one '>' per level; a blank line inside stays quoted.
+    CHECK(html_to_text("Top<blockquote>outer<blockquote>inner<br><br>deep</blockquote>back</blockquote>") ==
+          "Top\n> outer\n>> inner\n>>\n>> deep\n> back");
+    // Gmail wraps the quote in a div; a quote at the very start is prefixed too.
+    CHECK(html_to_text("<div class=\"gmail_quote\"><blockquote class=\"gmail_quote\" style=\"x\">"
+                       "<div>quoted</div></blockquote></div>reply") == "> quoted\nreply");
+    // A stray close tag does not make the depth negative; a self-closing one is no quote.
+    CHECK(html_to_text("a</blockquote>b<blockquote/>c") == "a\nb\nc");
+    // Hostile nesting is capped: prefixes never exceed the cap.
+    std::string deep;
+    for (int i = 0; i < 10000; ++i) deep += "<blockquote>";
+    const std::string t = html_to_text(deep + "x");
+    CHECK(t == std::string(8, '>') + " x");
+}

@@ -218,6 +218,31 @@ TEST_CASE("quoted reply lines are skipped in bodies", "[extract]") {
     CHECK(described("> D3.2", MentionContext::subject) == Strings{"D3.2 id 'D3.2' @2"});
 }
 
+TEST_CASE("Outlook-style quoted tails and reply attributions are not the author's words",
+          "[extract]") {
+    // Everything below "-----Original Message-----" is the quoted message.
+    CHECK(described("I agree on D3.2.\n\n-----Original Message-----\nFrom: Bob [mailto:b@x.org]\n"
+                    "Sent: Monday, May 7, 2018 10:00 AM\nSubject: D3.3 draft\n\nD3.4 is late\n") ==
+          Strings{"D3.2 id 'D3.2' @11"});
+    CHECK(described("ok\n  ----- original message -----  \nD3.4").empty());
+    // An underscore rule followed by From:, or From: directly followed by Sent:.
+    CHECK(described("D3.1 yes\n________________________________\nFrom: Bob\nD3.4\n") ==
+          Strings{"D3.1 id 'D3.1' @0"});
+    CHECK(described("D3.1 yes\nFrom: Bob Smith\nSent: Monday\nD3.4\n") == Strings{"D3.1 id 'D3.1' @0"});
+    // Not a tail: a From: line alone, an underscore rule alone, a dash rule alone.
+    CHECK(scan("From: the D3.2 editors\nD3.4\n").size() == 2);
+    CHECK(scan("D3.1\n__________\nD3.4\n").size() == 2);
+    CHECK(scan("D3.1\n-----\nD3.4\n").size() == 2);
+    // Attributions, on one line or wrapped with a date on the first.
+    CHECK(scan("On 3 May 2018, at 10:00, Ann <a@b.org> wrote about D3.2 and wrote:\n").empty());
+    CHECK(described("On Tue, May 3, 2018 at 10:00 AM D3.2 Editor <ed@x.org>\nwrote:\nD3.4 next\n") ==
+          Strings{"D3.4 id 'D3.4' @62"});
+    // Without a year the first line is the author's: "On D3.2 ..." is kept.
+    CHECK(described("On D3.2 I think we should follow\nwhat Bob wrote:\n") == Strings{"D3.2 id 'D3.2' @3"});
+    // Subjects are never cut.
+    CHECK(scan("-----Original Message----- D3.2", MentionContext::subject).size() == 1);
+}
+
 TEST_CASE("a realistic body: several forms and each occurrence reported in order", "[extract]") {
     const std::string body = "Dear all,\n\n"
                              "Please find attached the updated draft of D 3.3.\n"

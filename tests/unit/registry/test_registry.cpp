@@ -344,3 +344,31 @@ TEST_CASE("find_registry_dir: $MLARC_REGISTRY then ARCHIVE/registry then the def
         CHECK(find_registry_dir({}).value() == default_registry_dir());
     }
 }
+
+TEST_CASE("aliases.tsv: one person's addresses, validated with line numbers", "[registry][aliases]") {
+    const std::string f = "aliases.tsv";
+    const std::string header = "# one person, several addresses\naddress\tperson\n";
+    auto ok = parse_aliases(header + "J.Smith@Gmail.com\tjohn.smith@itu.int\njs@old.org\tjohn.smith@itu.int\n", f);
+    REQUIRE(ok.ok());
+    CHECK(*ok == AddressAliases{{"j.smith@gmail.com", "john.smith@itu.int"},
+                                {"js@old.org", "john.smith@itu.int"}});
+    CHECK(error_of(parse_aliases(header + "a@x.org\tb@x.org\na@X.org\tc@x.org\n", f)) ==
+          "aliases.tsv:4: duplicate address 'a@x.org' (first on line 3)");
+    CHECK(error_of(parse_aliases(header + "a@x.org\tnot an address\n", f)) ==
+          "aliases.tsv:3: bad address 'not an address'");
+    CHECK(error_of(parse_aliases(header + "a@x.org\tA@x.org\n", f)) ==
+          "aliases.tsv:3: 'a@x.org' is mapped to itself");
+    CHECK(error_of(parse_aliases(header + "a@x.org\tb@x.org\nb@x.org\tc@x.org\n", f)).find(
+              "aliases.tsv:3: 'a@x.org' is mapped to 'b@x.org', which is itself mapped") == 0);
+    CHECK(error_of(parse_aliases(header + "a@x.org\n", f)) ==
+          "aliases.tsv:3: expected 2 tab-separated columns, found 1");
+    // Absent file: no aliases; present: loaded.
+    test::TempDir dir;
+    auto none = load_aliases_if_present(dir.path());
+    REQUIRE(none.ok());
+    CHECK(none->empty());
+    test::write_file(dir / "aliases.tsv", header + "a@x.org\tb@y.org\n");
+    auto one = load_aliases_if_present(dir.path());
+    REQUIRE(one.ok());
+    CHECK(one->size() == 1);
+}
