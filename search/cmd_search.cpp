@@ -80,36 +80,43 @@ void register_search_commands(CLI::App& app, int& status) {
     {
         auto a = std::make_shared<SearchArgs>();
         auto* sub = app.add_subcommand("search", "Search the archive: threads (or messages) matching a query");
-        add_query_options(sub, a->q);
-        sub->add_option("--sort", a->sort, "Order: newest, oldest or relevance")
-            ->check(CLI::IsMember({"newest", "oldest", "relevance"}))
-            ->capture_default_str();
-        sub->add_option("--limit", a->limit, "Results per page")
-            ->check(CLI::Range(size_t{1}, kMaxLimit))
-            ->capture_default_str();
-        sub->add_option("--offset", a->offset, "Skip this many results (next pages)")
-            ->check(CLI::Range(size_t{0}, kMaxOffset));
-        sub->add_flag("--messages", a->messages, "One result per message instead of per thread");
-        add_format_option(sub, a->format);
-        sub->add_flag("--facets", a->facets, "Also count the matches per list, author and month");
-        sub->add_flag("--explain", a->explain, "Also print the parsed query");
-        sub->add_flag("--no-snippets", a->no_snippets, "Leave out the text extracts (faster: no store access)");
+        lazy_options(sub, [a](CLI::App* s) {
+            add_query_options(s, a->q);
+            s->add_option("--sort", a->sort, "Order: newest, oldest or relevance")
+                ->check(CLI::IsMember({"newest", "oldest", "relevance"}))
+                ->capture_default_str();
+            s->add_option("--limit", a->limit, "Results per page")
+                ->check(CLI::Range(size_t{1}, kMaxLimit))
+                ->capture_default_str();
+            s->add_option("--offset", a->offset, "Skip this many results (next pages)")
+                ->check(CLI::Range(size_t{0}, kMaxOffset));
+            s->add_flag("--messages", a->messages, "One result per message instead of per thread");
+            add_format_option(s, a->format);
+            s->add_flag("--facets", a->facets, "Also count the matches per list, author and month");
+            s->add_flag("--explain", a->explain, "Also print the parsed query");
+            s->add_flag("--no-snippets", a->no_snippets,
+                        "Leave out the text extracts (faster: no store access)");
+        });
         sub->callback([a, &status] { status = run_search(*a); });
     }
     {
         auto a = std::make_shared<CountArgs>();
         auto* sub = app.add_subcommand("count", "Print the number of matching messages (or threads)");
-        add_query_options(sub, a->q);
-        sub->add_flag("--threads", a->threads, "Count distinct threads with a match");
-        add_format_option(sub, a->format);
+        lazy_options(sub, [a](CLI::App* s) {
+            add_query_options(s, a->q);
+            s->add_flag("--threads", a->threads, "Count distinct threads with a match");
+            add_format_option(s, a->format);
+        });
         sub->callback([a, &status] { status = run_count(*a); });
     }
     {
         auto a = std::make_shared<FacetArgs>();
         auto* sub = app.add_subcommand("facets", "Count the matching messages per list, author and month");
-        add_query_options(sub, a->q);
-        sub->add_option("--top", a->top, "Authors to list (0: all)")->capture_default_str();
-        add_format_option(sub, a->format);
+        lazy_options(sub, [a](CLI::App* s) {
+            add_query_options(s, a->q);
+            s->add_option("--top", a->top, "Authors to list (0: all)")->capture_default_str();
+            add_format_option(s, a->format);
+        });
         sub->callback([a, &status] { status = run_facets(*a); });
     }
 }

@@ -95,29 +95,35 @@ void register_show_commands(CLI::App& app, int& status) {
     {
         auto a = std::make_shared<ShowArgs>();
         auto* sub = app.add_subcommand("show", "Show a message: decoded headers and text, or --raw bytes");
-        add_archive_option(sub, a->archive);
-        sub->add_option("id", a->id, "Message number (docid:N) or Message-ID (with or without <>)")
-            ->required();
-        sub->add_flag("--raw", a->raw, "Print the message exactly as it was imported (RFC 5322 bytes)");
-        sub->add_flag("--all-headers", a->all_headers, "Also print every stored header");
-        add_format_option(sub, a->format);
+        lazy_options(sub, [a](CLI::App* s) {
+            add_archive_option(s, a->archive);
+            s->add_option("id", a->id, "Message number (docid:N) or Message-ID (with or without <>)")
+                ->required();
+            s->add_flag("--raw", a->raw, "Print the message exactly as it was imported (RFC 5322 bytes)");
+            s->add_flag("--all-headers", a->all_headers, "Also print every stored header");
+            add_format_option(s, a->format);
+        });
         sub->callback([a, &status] { status = run_show(*a); });
     }
     {
         auto a = std::make_shared<ThreadArgs>();
         auto* sub = app.add_subcommand("thread", "Show a thread as a reply tree, oldest first");
-        add_archive_option(sub, a->archive);
-        sub->add_option("id", a->id, "Thread id (thread:N), or a message number or Message-ID in it")
-            ->required();
-        add_format_option(sub, a->format);
+        lazy_options(sub, [a](CLI::App* s) {
+            add_archive_option(s, a->archive);
+            s->add_option("id", a->id, "Thread id (thread:N), or a message number or Message-ID in it")
+                ->required();
+            add_format_option(s, a->format);
+        });
         sub->callback([a, &status] { status = run_thread(*a); });
     }
     {
         auto a = std::make_shared<ExportArgs>();
         auto* sub = app.add_subcommand("export", "Write the matching messages as an mboxrd file");
-        add_query_options(sub, a->q);
-        sub->add_flag("--threads", a->threads, "Write every message of each thread with a match");
-        sub->add_option("--output,-o", a->output, "Write to this file instead of standard output");
+        lazy_options(sub, [a](CLI::App* s) {
+            add_query_options(s, a->q);
+            s->add_flag("--threads", a->threads, "Write every message of each thread with a match");
+            s->add_option("--output,-o", a->output, "Write to this file instead of standard output");
+        });
         sub->callback([a, &status] { status = run_export(*a); });
     }
 }

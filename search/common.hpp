@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,13 @@ void add_query_options(CLI::App* sub, QueryArgs& args);
 void add_archive_option(CLI::App* sub, std::string& archive);
 /// Adds --format text|json|csv.
 void add_format_option(CLI::App* sub, std::string& format);
+
+/// Runs `add` (which adds `sub`'s options) only when the command line names
+/// `sub`: CLI11 calls a subcommand's pre-parse callback before it reads the
+/// subcommand's own arguments, `--help` included. A process then builds the
+/// options of its one command rather than of every command (a third of the
+/// user-space instructions of a `mlarc count`, docs/search.md "Speed").
+void lazy_options(CLI::App* sub, std::function<void(CLI::App*)> add);
 
 /// A renderer for `format` on stdout/stderr; colour when stdout is a terminal
 /// (and NO_COLOR is unset). Errors: usage for an unknown format.

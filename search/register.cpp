@@ -45,6 +45,10 @@ void add_query_options(CLI::App* sub, QueryArgs& a) {
         ->expected(1, -1); // min 1 (but optional): lets "--" pass a query starting with "-"
 }
 
+void lazy_options(CLI::App* sub, std::function<void(CLI::App*)> add) {
+    sub->preparse_callback([sub, add = std::move(add)](std::size_t) { add(sub); });
+}
+
 void add_format_option(CLI::App* sub, std::string& format) {
     sub->add_option("--format", format, "Output format: text, json or csv")
         ->check(CLI::IsMember({"text", "json", "csv"}))

@@ -2,6 +2,7 @@
 #include "store/sqlite.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <utility>
 
@@ -102,6 +103,42 @@ std::string Stmt::blob(int col) const {
 }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
+namespace {
+
+/// "file:" URI of `path` with `?immutable=1` (RFC 3986 escapes for the
+/// characters a URI path cannot hold as they are).
+std::string immutable_uri(const std::filesystem::path& path) {
+    std::string uri = "file:";
+    for (unsigned char c : path.string()) {
+        if (c == '%' || c == '?' || c == '#' || c < 0x21 || c > 0x7e) {
+            static const char kHex[] = "0123456789ABCDEF";
+            uri += '%';
+            uri += kHex[c >> 4];
+            uri += kHex[c & 15];
+        } else {
+            uri += static_cast<char>(c);
+        }
+    }
+    return uri + "?immutable=1";
+}
+
+/// True when a read-only open must not count on the -shm file: the database
+/// has no -wal (so the file holds every committed transaction and no writer
+/// is connected: a WAL writer keeps the -wal while it is open) and this
+/// process cannot create files next to it (a read-only copy or mount, or an
+/// archive owned by another user). SQLite's WAL mode needs the -shm file to
+/// exist or be creatable; without it every read fails with "unable to open
+/// database file". See FAILURE-MODES 45 and docs/search.md.
+bool needs_immutable(const std::filesystem::path& path) {
+    std::error_code ec;
+    const std::filesystem::path wal = path.string() + "-wal";
+    if (std::filesystem::exists(wal, ec) || ec) return false;
+    const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+    return ::access(dir.c_str(), W_OK) != 0;
+}
+
+} // namespace
+
 Result<Db> Db::open(const std::filesystem::path& path, OpenMode mode, int busy_timeout_ms) {
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
@@ -110,7 +147,11 @@ Result<Db> Db::open(const std::filesystem::path& path, OpenMode mode, int busy_t
     case OpenMode::read_only: flags |= SQLITE_OPEN_READONLY; break;
     }
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    int rc = SQLITE_OK;
+    if (mode == OpenMode::read_only && needs_immutable(path))
+        rc = sqlite3_open_v2(immutable_uri(path).c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
+    else
+        rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     Db db(raw);
     if (rc != SQLITE_OK) {
         return make_sqlite_error(rc, "cannot open " + path.string(), raw);

@@ -72,8 +72,10 @@ enum class OpenMode { read_write_create, read_write, read_only };
 class Db {
   public:
     /// Opens (and with read_write_create creates) the database file, sets WAL,
-    /// foreign keys and a busy timeout. Errors: unreadable, bad_input (not a
-    /// database), locked.
+    /// foreign keys and a busy timeout. read_only on a database with no -wal
+    /// in a directory this process cannot write opens it immutable (SQLite
+    /// could not create the -shm file WAL readers need). Errors: unreadable,
+    /// bad_input (not a database), locked.
     static Result<Db> open(const std::filesystem::path& path, OpenMode mode,
                            int busy_timeout_ms = 5000);
     Db() = default;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Query timings, whole process, mlarc against notmuch and mu on the same
-# corpus (BASELINE.md's query set): the median of RUNS runs of each command
-# (hyperfine when installed, else a loop timed with date +%s%N), printed as a
-# table with the ratios notmuch/mlarc and mu/mlarc (above 1: mlarc is faster).
+# corpus (BASELINE.md's query set): the median wall time of RUNS runs of each
+# command and its mean CPU time (user + sys; hyperfine when installed, else a
+# loop timed with date +%s%N and no CPU figure), printed as a table with the
+# ratios notmuch/mlarc and mu/mlarc (above 1: mlarc is faster). The CPU ratio
+# is the one to trust on a loaded machine (other processes stretch wall time).
 #
 # Usage: bash queries.sh MLARC ARCHIVE_DIR [NOTMUCH_CONFIG|-] [MU_HOME|-] [RUNS]
 #   NOTMUCH_CONFIG and MU_HOME point at indexes of the same mail (a Maildir
@@ -33,12 +35,13 @@ have_mu=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# median_ms CMD...: median wall time of RUNS runs, in ms (one decimal).
+# median_ms CMD...: "WALL CPU": median wall time of RUNS runs and mean
+# user+sys time, in ms (one decimal; CPU "-" without hyperfine).
 median_ms() {
     if command -v hyperfine >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
-        hyperfine -N --style none -w 2 -r "$RUNS" -i --export-json "$tmp/h.json" -- "$(printf '%q ' "$@")" \
-            >/dev/null 2>&1 || { echo "-"; return; }
-        python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$tmp/h.json"
+        hyperfine -N --style none -w 3 -r "$RUNS" -i --export-json "$tmp/h.json" -- "$(printf '%q ' "$@")" \
+            >/dev/null 2>&1 || { echo "- -"; return; }
+        python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["results"][0]; print("%.1f %.1f" % (r["median"] * 1000, (r["user"] + r["system"]) * 1000))' "$tmp/h.json"
         return
     fi
     local times=() i t0 t1
@@ -51,7 +54,7 @@ median_ms() {
     done
     local m
     m=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')
-    echo "$((m / 10)).$((m % 10))"
+    echo "$((m / 10)).$((m % 10)) -"
 }
 
 ratio() { # A B -> A/B with two decimals, or "-"
@@ -71,31 +74,37 @@ QUERIES=(
 
 ((have_notmuch)) && export NOTMUCH_CONFIG=$NMCFG
 
-echo "# mlarc $("$MLARC" --version | awk '{print $2}') vs notmuch $( ((have_notmuch)) && notmuch --version | awk '{print $2}' || echo -) vs mu $( ((have_mu)) && mu --version | head -1 | awk '{print $NF}' || echo -); median of $RUNS runs, whole process, ms"
-echo "# archive: $ARCHIVE ($("$MLARC" count --archive "$ARCHIVE") messages)"
-printf '| %-28s | %-7s | %8s | %8s | %8s | %8s | %8s | %s |\n' query op mlarc notmuch mu "nm/mlarc" "mu/mlarc" "matches mlarc/notmuch"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------------ --------- ---------- ---------- ---------- ---------- ---------- ----------------------
+echo "# mlarc $("$MLARC" --version | awk '{print $2}') vs notmuch $( ((have_notmuch)) && notmuch --version | awk '{print $2}' || echo -) vs mu $( ((have_mu)) && mu --version | head -1 | awk '{print $NF}' || echo -); whole process, ms: median wall time of $RUNS runs and mean CPU (user+sys)"
+echo "# archive: $ARCHIVE ($("$MLARC" count --archive "$ARCHIVE") messages); ratios above 1: mlarc is faster"
+printf '| %-28s | %-7s | %8s | %8s | %8s | %8s | %8s | %8s | %8s | %s |\n' query op mlarc notmuch mu "nm/mlarc" "mu/mlarc" "nm/m cpu" "mu/m cpu" "matches mlarc/notmuch"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------------ --------- ---------- ---------- ---------- ---------- ---------- ---------- ---------- ----------------------
 for row in "${QUERIES[@]}"; do
     IFS='|' read -r name mq nq uq <<<"$row"
-    matches="$("$MLARC" count --archive "$ARCHIVE" -- "$mq")/$( ((have_notmuch)) && notmuch count -- "$nq" || echo -)"
     for op in count page page-ns all; do
+        n="- -" u="- -" matches=""
         case $op in
         count)
             m=$(median_ms "$MLARC" count --archive "$ARCHIVE" -- "$mq")
-            n=$( ((have_notmuch)) && median_ms notmuch count -- "$nq" || echo -)
-            u=- ;;
+            ((have_notmuch)) && n=$(median_ms notmuch count -- "$nq")
+            matches="$("$MLARC" count --archive "$ARCHIVE" -- "$mq")/$( ((have_notmuch)) && notmuch count -- "$nq" || echo -) messages" ;;
         page)
             m=$(median_ms "$MLARC" search --archive "$ARCHIVE" -- "$mq")
-            n=$( ((have_notmuch)) && median_ms notmuch search --limit=20 -- "$nq" || echo -)
-            u=$( ((have_mu)) && median_ms mu find --muhome="$MUHOME" --maxnum=20 -- "$uq" || echo -) ;;
-        page-ns) # the same page without snippets (neither notmuch nor mu makes any)
-            m=$(median_ms "$MLARC" search --archive "$ARCHIVE" --no-snippets -- "$mq") ;;
+            ((have_notmuch)) && n=$(median_ms notmuch search --limit=20 -- "$nq")
+            ((have_mu)) && u=$(median_ms mu find --muhome="$MUHOME" --maxnum=20 -- "$uq")
+            page_n=$n page_u=$u ;;
+        page-ns) # the same page without snippets (neither notmuch nor mu makes any): same peers' figures
+            m=$(median_ms "$MLARC" search --archive "$ARCHIVE" --no-snippets -- "$mq")
+            n=$page_n u=$page_u ;;
         all)
             m=$(median_ms "$MLARC" search --archive "$ARCHIVE" --limit 100000 --no-snippets -- "$mq")
-            n=$( ((have_notmuch)) && median_ms notmuch search -- "$nq" || echo -)
-            u=$( ((have_mu)) && median_ms mu find --muhome="$MUHOME" -- "$uq" || echo -) ;;
+            ((have_notmuch)) && n=$(median_ms notmuch search -- "$nq")
+            ((have_mu)) && u=$(median_ms mu find --muhome="$MUHOME" -- "$uq")
+            matches="$("$MLARC" count --threads --archive "$ARCHIVE" -- "$mq")/$( ((have_notmuch)) && notmuch count --output=threads -- "$nq" || echo -) threads" ;;
         esac
-        printf '| %-28s | %-7s | %8s | %8s | %8s | %8s | %8s | %s |\n' "$name" "$op" "$m" "$n" "$u" \
-            "$(ratio "$n" "$m")" "$(ratio "$u" "$m")" "$([ $op = count ] && echo "$matches")"
+        read -r mw mc <<<"$m"
+        read -r nw nc <<<"$n"
+        read -r uw uc <<<"$u"
+        printf '| %-28s | %-7s | %8s | %8s | %8s | %8s | %8s | %8s | %8s | %s |\n' "$name" "$op" "$mw" "$nw" "$uw" \
+            "$(ratio "$nw" "$mw")" "$(ratio "$uw" "$mw")" "$(ratio "$nc" "$mc")" "$(ratio "$uc" "$mc")" "$matches"
     done
 done
