@@ -34,6 +34,12 @@ class JsonRenderer : public Renderer {
         total(j, r.messages);
         j.end_object();
         j.field("skipped", r.skipped);
+        j.field("partial", !r.missing_shards.empty());
+        if (!r.missing_shards.empty()) {
+            j.key("missing_shards").begin_array();
+            for (const auto& s : r.missing_shards) j.value(s);
+            j.end_array();
+        }
         j.key("next_offset");
         if (const size_t n = next_offset(r)) j.value(static_cast<uint64_t>(n));
         else j.null();
