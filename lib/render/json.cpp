@@ -34,8 +34,8 @@ class JsonRenderer : public Renderer {
         total(j, r.messages);
         j.end_object();
         j.field("skipped", r.skipped);
-        j.field("partial", !r.missing_shards.empty());
-        if (!r.missing_shards.empty()) {
+        if (!r.missing_shards.empty()) { // only on partial results: whole ones stay as they were
+            j.field("partial", true);
             j.key("missing_shards").begin_array();
             for (const auto& s : r.missing_shards) j.value(s);
             j.end_array();
