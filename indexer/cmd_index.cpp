@@ -31,6 +31,7 @@ struct IndexArgs {
     std::string level;
     std::string language;
     std::string mode = "auto";
+    unsigned shards = 0;
     bool stats = false;
     double wait = 0;
     bool quiet = false;
@@ -79,6 +80,7 @@ std::string summary_line(const IndexReport& r) {
                " msg/s, " + std::string(index_mode_name(r.mode)) + ", " +
                std::to_string(r.threads) + " threads";
         if (r.rebuilt) out += ", compaction " + fixed(r.compact_seconds, 1) + " s";
+        if (r.shards > 1) out += ", " + std::to_string(r.shards) + " shards";
         out += ")";
     }
     out += "; level " + std::string(index_level_name(r.level)) + ", language " + r.language +
@@ -97,7 +99,8 @@ void print_stats(const IndexStats& s) {
               << "size on disk:   " << human_bytes(s.bytes_on_disk) << '\n'
               << "level:          " << s.level << '\n'
               << "language:       " << s.language << '\n'
-              << "schema:         " << s.schema << '\n';
+              << "schema:         " << s.schema << '\n'
+              << "shards:         " << s.shards << '\n';
 }
 
 /// Runs the indexer; `take_lock` false when the caller already holds it.
@@ -107,6 +110,7 @@ int run(const IndexArgs& a, bool take_lock) {
     o.rebuild = a.rebuild;
     o.jobs = a.jobs;
     o.batch_size = a.batch;
+    o.shards = a.shards;
     if (!a.level.empty()) {
         auto lv = parse_index_level(a.level);
         if (!lv.ok()) return fail(lv.error());
@@ -168,6 +172,10 @@ void register_index(CLI::App& app, int& status) {
                     "auto (shards for full builds, one writer for updates), single or shards")
         ->check(CLI::IsMember({"auto", "single", "shards"}))
         ->capture_default_str();
+    sub->add_option("--shards", args->shards,
+                    "Split the index into N Xapian databases searched as one (a stub; see "
+                    "docs/scaling.md); kept by later runs; changing it needs --rebuild")
+        ->check(CLI::Range(1, 256));
     sub->add_flag("--stats", args->stats,
                   "Print documents, unique terms, last_seq and size on disk afterwards");
     sub->add_option("--wait", args->wait, "Wait this many seconds for another writer to finish");

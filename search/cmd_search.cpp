@@ -47,30 +47,33 @@ int run_search(const SearchArgs& a) {
     o.facets = a.facets;
     o.snippets = !a.no_snippets;
     std::tie(o.hi_start, o.hi_end) = (*renderer)->highlight_markers();
-    Archive archive = Archive::at(a.q.archive_dir());
+    Archive archive = a.q.open_archive();
     auto r = search(archive, a.q.spec(), o);
     if (!r.ok()) return report("search", r.error());
     (*renderer)->search(*r);
+    warn_if_partial("search", archive);
     return 0;
 }
 
 int run_count(const CountArgs& a) {
     auto renderer = stdout_renderer(a.format);
     if (!renderer.ok()) return report("count", renderer.error());
-    Archive archive = Archive::at(a.q.archive_dir());
+    Archive archive = a.q.open_archive();
     auto n = count(archive, a.q.spec(), a.threads);
     if (!n.ok()) return report("count", n.error());
     (*renderer)->count(*n, a.threads);
+    warn_if_partial("count", archive);
     return 0;
 }
 
 int run_facets(const FacetArgs& a) {
     auto renderer = stdout_renderer(a.format);
     if (!renderer.ok()) return report("facets", renderer.error());
-    Archive archive = Archive::at(a.q.archive_dir());
+    Archive archive = a.q.open_archive();
     auto f = facets(archive, a.q.spec(), a.top);
     if (!f.ok()) return report("facets", f.error());
     (*renderer)->facets(*f);
+    warn_if_partial("facets", archive);
     return 0;
 }
 

@@ -71,7 +71,7 @@ int run_thread(const ThreadArgs& a) {
 }
 
 int run_export(const ExportArgs& a) {
-    Archive archive = Archive::at(a.q.archive_dir());
+    Archive archive = a.q.open_archive();
     auto ids = matching_ids(archive, a.q.spec(), a.threads);
     if (!ids.ok()) return report("export", ids.error());
     std::ofstream file;

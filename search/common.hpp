@@ -4,6 +4,7 @@
 // its code: 2 for anything the user typed wrong).
 #pragma once
 
+#include "query/archive.hpp"
 #include "query/search.hpp"
 #include "render/renderer.hpp"
 #include "util/result.hpp"
@@ -25,9 +26,12 @@ struct QueryArgs {
     std::string author;
     std::string since, until;
     std::vector<std::string> words; // the QUERY... positionals, joined with spaces
+    bool allow_partial = false;     // --allow-partial (sharded indexes, docs/scaling.md)
 
     QuerySpec spec() const;
     std::string archive_dir() const;
+    /// The archive of --archive, with --allow-partial applied.
+    Archive open_archive() const;
 };
 
 /// Adds --archive, --list, --wg, --author, --since, --until and the QUERY
@@ -51,6 +55,10 @@ Result<std::unique_ptr<Renderer>> stdout_renderer(const std::string& format, boo
 
 /// Prints "mlarc CMD: message (hint: ...)" on stderr; returns the exit status.
 int report(std::string_view command, const Error& e);
+
+/// After a successful read: when shards were left out (--allow-partial),
+/// says so on stderr ("mlarc COMMAND: partial result: ...").
+void warn_if_partial(std::string_view command, const Archive& archive);
 
 void register_search_commands(CLI::App& app, int& status); // search, count, facets
 void register_show_commands(CLI::App& app, int& status);   // show, thread, export

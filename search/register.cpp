@@ -28,6 +28,20 @@ std::string QueryArgs::archive_dir() const {
     return archive.empty() ? default_archive_dir() : archive;
 }
 
+Archive QueryArgs::open_archive() const {
+    Archive a = Archive::at(archive_dir());
+    a.allow_partial(allow_partial);
+    return a;
+}
+
+void warn_if_partial(std::string_view command, const Archive& archive) {
+    const auto missing = archive.missing_shards();
+    if (missing.empty()) return;
+    std::cout.flush();
+    std::cerr << "mlarc " << command << ": partial result: search index shard(s) "
+              << join(missing, ", ") << " did not answer\n";
+}
+
 void add_archive_option(CLI::App* sub, std::string& archive) {
     sub->add_option("--archive", archive, "Archive directory (default $MLARC_ARCHIVE or ./mlarc-data)");
 }
@@ -41,6 +55,9 @@ void add_query_options(CLI::App* sub, QueryArgs& a) {
     sub->add_option("--author", a.author, "Only messages from this author (address, name or words)");
     sub->add_option("--since", a.since, "Only messages from this date on (2018, 2018-03, 2018-03-05, 3m, yesterday)");
     sub->add_option("--until", a.until, "Only messages up to the end of this date");
+    sub->add_flag("--allow-partial", a.allow_partial,
+                  "With a sharded index: search the shards that answer when some remote shard "
+                  "does not, and mark the result partial (docs/scaling.md)");
     sub->add_option("query", a.words, "Query (see docs/search.md): words, \"phrases\", from:, list:, date:A..B, AND/OR/NOT")
         ->expected(1, -1); // min 1 (but optional): lets "--" pass a query starting with "-"
 }

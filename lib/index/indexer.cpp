@@ -9,6 +9,7 @@
 // progress.
 #include "index/indexer.hpp"
 
+#include "index/shards.hpp"
 #include "index/xapian_db.hpp"
 #include "store/index_feed.hpp"
 
@@ -152,7 +153,7 @@ class BatchWriter {
         : db_(db), batch_(batch), st_(st), after_commit_(after_commit) {}
 
     /// Throws Xapian::Error.
-    void add(int64_t id, const Xapian::Document& doc, uint64_t bytes) {
+    void add(int64_t id, const Xapian::Document& doc, uint64_t bytes) { // id: the docid
         db_.replace_document(static_cast<Xapian::docid>(id), doc);
         ++written_;
         st_.docs.fetch_add(1, std::memory_order_relaxed);
@@ -264,9 +265,11 @@ Status write_pipeline(Xapian::WritableDatabase& db, Store& store, std::span<cons
 }
 
 /// One shard of a full build: its own store connection, builder and database
-/// for the ids of one contiguous range.
+/// for the ids of one contiguous range (or, for a sharded layout, of one
+/// shard: `route` maps message ids to that shard's local docids).
 Status build_shard(const fs::path& dir, const fs::path& archive, std::span<const int64_t> ids,
-                   const BuilderOptions& bo, size_t batch, RunState& st, const IndexOptions& opts) {
+                   const BuilderOptions& bo, size_t batch, RunState& st, const IndexOptions& opts,
+                   ShardRoute route = {}) {
     auto store = Store::open(archive, Store::Mode::read_only);
     if (!store.ok()) return store.error();
     auto builder = DocumentBuilder::create(bo);
@@ -282,7 +285,7 @@ Status build_shard(const fs::path& dir, const fs::path& archive, std::span<const
             for (const auto& m : *msgs) {
                 auto doc = builder->build(m);
                 if (!doc.ok()) return doc.error();
-                w.add(m.id, *doc, m.size);
+                w.add(route.local_docid(m.id), *doc, m.size);
             }
         }
         db.commit();
@@ -368,6 +371,21 @@ struct Paths {
           shards(fs::path(archive) / "xapian.shards") {}
 };
 
+/// Swaps xapian.new in as the live index, holding the live index's write lock
+/// so nobody writes it while it is swapped out.
+Status install_fresh(const Paths& p) {
+    std::optional<Xapian::WritableDatabase> guard;
+    try {
+        if (fs::exists(p.live)) guard.emplace(p.live.string(), Xapian::DB_OPEN);
+    } catch (const Xapian::DatabaseLockError& e) {
+        return xapian_error(e, "replace the search index");
+    } catch (const Xapian::Error&) {
+        // Damaged or of another version: exactly what a rebuild replaces.
+    }
+    MLARC_TRY_STATUS(swap_into_place(p.fresh, p.live));
+    return {};
+}
+
 /// Builds a fresh index of the whole store and swaps it in.
 Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& bo,
                   IndexReport& rep) {
@@ -432,23 +450,109 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
     }
     rep.compact_seconds = seconds_since(t_compact);
     fs::remove_all(p.shards, ec);
-
-    // Nobody may be writing the live index while it is swapped out.
-    std::optional<Xapian::WritableDatabase> guard;
-    try {
-        if (fs::exists(p.live)) guard.emplace(p.live.string(), Xapian::DB_OPEN);
-    } catch (const Xapian::DatabaseLockError& e) {
-        return xapian_error(e, "replace the search index");
-    } catch (const Xapian::Error&) {
-        // Damaged or of another version: exactly what a rebuild replaces.
-    }
-    MLARC_TRY_STATUS(swap_into_place(p.fresh, p.live));
-    guard.reset();
+    MLARC_TRY_STATUS(install_fresh(p));
     rep.indexed = plan->ids.size();
     rep.to_seq = plan->to_seq;
     rep.rebuilt = true;
     return {};
 }
+
+// ---- Sharded layout (index/shards.hpp) -------------------------------------
+
+/// Builds a fresh index of `n` shards (message id m in shard (m-1) % n as
+/// local docid (m-1)/n + 1) and swaps it in. At most `jobs` shards are built
+/// at a time, each by one thread into xapian.shards/<k> and then compacted
+/// into xapian.new/shard<k>; every shard carries the index metadata; the stub
+/// xapian.new/XAPIANDB lists them in order.
+Status sharded_full_build(Store& store, unsigned n, const IndexOptions& opts,
+                          const BuilderOptions& bo, IndexReport& rep) {
+    const Paths p(opts.archive);
+    auto planned = plan_index_feed(store, 0);
+    if (!planned.ok()) return planned.error();
+    const IndexFeedPlan& plan = *planned;
+    MLARC_TRY_STATUS(check_docid_range(plan));
+    std::vector<std::vector<int64_t>> ids(n);
+    const ShardRoute route{n};
+    for (int64_t id : plan.ids)
+        ids[route.shard_of(id)].push_back(id);
+    std::error_code ec;
+    fs::create_directories(p.shards, ec);
+    if (!ec) fs::create_directories(p.fresh, ec);
+    if (ec) return make_error(Errc::io, "cannot create " + p.fresh.string() + ": " + ec.message());
+
+    RunState st;
+    std::atomic<unsigned> next{0};
+    std::atomic<uint64_t> compact_ms{0};
+    std::vector<std::function<void()>> tasks;
+    const unsigned workers = std::min(n, job_count(opts));
+    for (unsigned w = 0; w < workers; ++w) {
+        tasks.emplace_back([&] {
+            for (unsigned k = next++; k < n && !st.cancel; k = next++) {
+                const fs::path tmp = p.shards / std::to_string(k);
+                if (auto s = build_shard(tmp, opts.archive, ids[k], bo, batch_of(opts), st, opts,
+                                         route);
+                    !s.ok())
+                    return st.fail(s.error());
+                const auto t0 = Clock::now();
+                try {
+                    {
+                        Xapian::WritableDatabase db(tmp.string(),
+                                                    Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+                        set_index_metadata(db, plan.to_seq, bo);
+                        db.commit();
+                    }
+                    Xapian::Database(tmp.string())
+                        .compact((p.fresh / shard_dir_name(k)).string(),
+                                 Xapian::DBCOMPACT_NO_RENUMBER);
+                } catch (const Xapian::Error& e) {
+                    return st.fail(xapian_error(e, "write the search index shard " + tmp.string()));
+                }
+                std::error_code gone;
+                fs::remove_all(tmp, gone);
+                compact_ms += static_cast<uint64_t>(seconds_since(t0) * 1000);
+            }
+        });
+    }
+    run_tasks(std::move(tasks), st, plan.total_bytes, opts);
+    MLARC_TRY_STATUS(st.status());
+    MLARC_TRY_STATUS(write_shard_stub(p.fresh, local_shard_stub(n)));
+    fs::remove_all(p.shards, ec);
+    MLARC_TRY_STATUS(install_fresh(p));
+    rep.mode = IndexMode::shards;
+    rep.threads = workers;
+    rep.compact_seconds = static_cast<double>(compact_ms.load()) / 1000.0;
+    rep.indexed = plan.ids.size();
+    rep.to_seq = plan.to_seq;
+    rep.rebuilt = true;
+    return {};
+}
+
+/// The shard count to build: --shards, else the index's own (1 for a new
+/// one). Errors: usage (a different count without --rebuild, or an index
+/// listing remote shards, which only the machine holding them can update).
+Result<unsigned> shard_layout(const IndexOptions& opts, const Paths& p, bool have_index) {
+    if (opts.shards > kMaxShards)
+        return make_error(Errc::usage, "--shards must be 1.." + std::to_string(kMaxShards));
+    if (!have_index) return std::max(1u, opts.shards);
+    if (is_sharded_index(p.live)) {
+        auto stub = read_shard_stub(p.live);
+        if (!stub.ok()) return stub.error();
+        if (stub->has_remote())
+            return make_error(Errc::usage,
+                              "the search index " + p.live.string() +
+                                  " lists shards served by xapian-tcpsrv",
+                              "run `mlarc index` on the machine that holds the shards (see "
+                              "docs/scaling.md)");
+    }
+    const unsigned have = index_shard_count(p.live);
+    if (opts.shards && opts.shards != have && !opts.rebuild)
+        return make_error(Errc::usage,
+                          "the search index has " + std::to_string(have) + " shard(s)",
+                          "add --rebuild to rebuild it with --shards " +
+                              std::to_string(opts.shards));
+    return opts.shards ? opts.shards : have;
+}
+// ---- end of the sharded layout ---------------------------------------------
 
 /// Applies the changes of `plan` to the live index in place.
 Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptions& opts,
@@ -492,8 +596,11 @@ Result<IndexReport> run_index(const IndexOptions& opts) {
     fs::remove_all(p.shards, ec);
 
     const bool have_index = fs::exists(p.live, ec);
+    auto layout = shard_layout(opts, p, have_index);
+    if (!layout.ok()) return layout.error();
+    rep.shards = *layout;
     BuilderOptions bo = have_index ? recorded_settings(p.live) : BuilderOptions{};
-    if (have_index && !opts.rebuild) {
+    if (have_index && !opts.rebuild && *layout == index_shard_count(p.live)) {
         int64_t last = 0;
         try {
             Xapian::Database rdb(p.live.string());
@@ -544,7 +651,10 @@ Result<IndexReport> run_index(const IndexOptions& opts) {
     MLARC_TRY_STATUS(check_index_language(bo.language));
     rep.level = bo.level;
     rep.language = bo.language;
-    MLARC_TRY_STATUS(full_build(*store, opts, bo, rep));
+    if (*layout > 1)
+        MLARC_TRY_STATUS(sharded_full_build(*store, *layout, opts, bo, rep));
+    else
+        MLARC_TRY_STATUS(full_build(*store, opts, bo, rep));
     rep.seconds = seconds_since(t0);
     return rep;
 }
@@ -610,6 +720,7 @@ Result<IndexStats> index_stats(const std::filesystem::path& archive) {
     });
     if (!st.ok()) return st.error();
     s.bytes_on_disk = directory_bytes(index_path(archive));
+    s.shards = index_shard_count(index_path(archive));
     auto store = Store::open(archive, Store::Mode::read_only);
     if (!store.ok()) return store.error();
     auto seq = store->change_seq();

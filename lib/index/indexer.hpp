@@ -72,6 +72,10 @@ struct IndexOptions {
     std::optional<IndexLevel> level;     // unset: the index's own (full for a new one)
     std::optional<std::string> language; // unset: the index's own (english for a new one)
     size_t min_shard_docs = 2000;        // fewer documents per shard are not worth a shard
+    /// Sharded layout (index/shards.hpp): the number of Xapian databases the
+    /// index is made of, searched as one through a stub; 0 = the index's own
+    /// (1 for a new one). A different count than the index's needs rebuild.
+    unsigned shards = 0;
     /// Called on the calling thread about ten times a second while indexing.
     std::function<void(const IndexProgress&)> progress;
     /// Testing aid: called after every intermediate commit with the number of
@@ -87,6 +91,7 @@ struct IndexReport {
     bool up_to_date = false;                   // nothing to do: nothing was written
     bool rebuilt = false;                      // a full build was swapped in
     IndexMode mode = IndexMode::single_writer; // what was used
+    unsigned shards = 1;                       // databases of the index's layout
     unsigned threads = 1;                      // shards, or builder threads + writer
     IndexLevel level = IndexLevel::full;
     std::string language;
@@ -112,6 +117,7 @@ struct IndexStats {
     int64_t store_messages = 0; // indexable messages in the store
     std::string level, language;
     int schema = 0;
+    unsigned shards = 1; // databases of the index's layout (index/shards.hpp)
 };
 
 /// Figures of the index of `archive` (counting unique terms walks the term

@@ -3,6 +3,7 @@
 #include "index/xapian_db.hpp"
 
 #include "index/schema.hpp"
+#include "index/shards.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -34,6 +35,10 @@ Error xapian_error(const Xapian::Error& e, std::string_view what) {
     if (type == "DatabaseNotFoundError")
         return make_error(Errc::not_found, msg, "run `mlarc index` to build it");
     if (type == "DatabaseOpeningError") return make_error(Errc::unreadable, msg);
+    if (type == "NetworkError" || type == "NetworkTimeoutError")
+        return make_error(Errc::io, msg,
+                          "a search index shard served by xapian-tcpsrv did not answer: start it, "
+                          "or pass --allow-partial to search the other shards");
     if (type.substr(0, 8) == "Database") return make_error(Errc::io, msg);
     if (type == "InvalidArgumentError" || type == "QueryParserError")
         return make_error(Errc::usage, msg);
@@ -61,28 +66,32 @@ Status check_index_schema_version(const Xapian::Database& db) {
     }
 }
 
-Result<IndexReader> IndexReader::open(const std::filesystem::path& archive) {
+Result<IndexReader> IndexReader::open(const std::filesystem::path& archive, bool allow_partial) {
     const auto path = index_path(archive);
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
         return make_error(Errc::not_found, "no search index at " + path.string(),
                           "run `mlarc index --archive " + archive.string() + "`");
-    try {
-        IndexReader r(Xapian::Database(path.string()), path);
-        if (auto st = check_index_schema_version(r.db_); !st.ok()) return st.error();
-        return r;
-    } catch (const Xapian::Error& e) {
-        return xapian_error(e, "open the search index " + path.string());
-    }
+    IndexReader r(Xapian::Database(), path, allow_partial);
+    if (auto st = r.reopen(); !st.ok()) return st.error();
+    return r;
 }
 
 Status IndexReader::reopen() {
     // Opening afresh (rather than Database::reopen()) also follows a rebuilt
     // index that was swapped in under the same path.
     try {
-        db_ = Xapian::Database(path_.string());
+        if (is_sharded_index(path_)) {
+            auto opened = open_sharded_index(path_, allow_partial_);
+            if (!opened.ok()) return opened.error();
+            db_ = std::move(opened->db);
+            missing_ = std::move(opened->missing);
+        } else {
+            db_ = Xapian::Database(path_.string());
+            missing_.clear();
+        }
     } catch (const Xapian::Error& e) {
-        return xapian_error(e, "reopen the search index " + path_.string());
+        return xapian_error(e, "open the search index " + path_.string());
     }
     return check_index_schema_version(db_);
 }

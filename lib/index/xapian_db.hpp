@@ -10,6 +10,13 @@
 // never fails because an import is running. After `mlarc index --rebuild`
 // swapped in a new index, the reopen finds a different database and the
 // reader opens it afresh from its path.
+//
+// A sharded index (index/shards.hpp: a stub directory listing local shards
+// and shards served by xapian-tcpsrv) is opened through its stub with the
+// configured remote timeout. A remote shard that stops answering during a
+// read (NetworkError) makes run() reopen: the read then fails naming the
+// shard, or, when partial results are allowed, runs again without it and
+// missing_shards() names it.
 #pragma once
 
 #include "util/result.hpp"
@@ -21,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace mlarc {
 
@@ -47,7 +55,11 @@ class IndexReader {
     /// Opens ARCHIVE/xapian read-only and checks the schema. Errors:
     /// not_found (no index yet; hint: run `mlarc index`), schema, bad_input
     /// (damaged), unreadable.
-    static Result<IndexReader> open(const std::filesystem::path& archive);
+    /// `allow_partial`: a sharded index whose remote shards do not all
+    /// answer opens with the others (see missing_shards()); otherwise that is
+    /// an io error naming the shard.
+    static Result<IndexReader> open(const std::filesystem::path& archive,
+                                    bool allow_partial = false);
 
     Xapian::Database& db() { return db_; }
 
@@ -67,6 +79,11 @@ class IndexReader {
             } catch (const Xapian::DatabaseModifiedError& e) {
                 if (attempt >= kMaxReopens) return xapian_error(e, "read the search index");
                 if (auto st = reopen(); !st.ok()) return st.error();
+            } catch (const Xapian::NetworkError& e) {
+                // A remote shard stopped answering: reopening names it (or,
+                // with partial results allowed, leaves it out).
+                if (attempt >= kMaxReopens) return xapian_error(e, "read the search index");
+                if (auto st = reopen(); !st.ok()) return st.error();
             } catch (const Xapian::Error& e) {
                 return xapian_error(e, "read the search index");
             }
@@ -76,13 +93,19 @@ class IndexReader {
     /// Moves to the latest committed revision (or a swapped-in new index).
     Status reopen();
 
+    /// Shards of a sharded index that did not answer and were left out (only
+    /// with allow_partial): a result read through this reader is partial.
+    const std::vector<std::string>& missing_shards() const { return missing_; }
+
     static constexpr int kMaxReopens = 10;
 
   private:
-    IndexReader(Xapian::Database db, std::filesystem::path path)
-        : db_(std::move(db)), path_(std::move(path)) {}
+    IndexReader(Xapian::Database db, std::filesystem::path path, bool allow_partial)
+        : db_(std::move(db)), path_(std::move(path)), allow_partial_(allow_partial) {}
     Xapian::Database db_;
     std::filesystem::path path_;
+    bool allow_partial_ = false;
+    std::vector<std::string> missing_;
 };
 
 } // namespace mlarc

@@ -13,6 +13,7 @@ struct Archive::Impl {
     std::optional<Store> store;
     std::optional<std::vector<ListInfo>> lists;
     std::optional<IndexSettings> settings;
+    bool allow_partial = false;
 };
 
 Archive::Archive(std::filesystem::path dir) : impl_(std::make_unique<Impl>()) {
@@ -28,7 +29,7 @@ const std::filesystem::path& Archive::dir() const { return impl_->dir; }
 
 Result<IndexReader*> Archive::index() {
     if (!impl_->index) {
-        auto r = IndexReader::open(impl_->dir);
+        auto r = IndexReader::open(impl_->dir, impl_->allow_partial);
         if (!r.ok()) {
             // No index and no store either: say so about the archive itself.
             std::error_code ec;
@@ -42,6 +43,12 @@ Result<IndexReader*> Archive::index() {
         impl_->index.emplace(std::move(*r));
     }
     return &*impl_->index;
+}
+
+void Archive::allow_partial(bool yes) { impl_->allow_partial = yes; }
+
+std::vector<std::string> Archive::missing_shards() const {
+    return impl_->index ? impl_->index->missing_shards() : std::vector<std::string>{};
 }
 
 Result<Store*> Archive::store() {

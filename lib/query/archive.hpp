@@ -41,6 +41,12 @@ class Archive {
     /// The search index, opened read-only on first use. Errors: not_found (no
     /// index: hint `mlarc index`), schema, bad_input, unreadable.
     Result<IndexReader*> index();
+
+    /// Search a sharded index whose remote shards do not all answer with the
+    /// shards that do (index/shards.hpp); call before the first index().
+    void allow_partial(bool yes);
+    /// Shards left out of the reads so far (empty: the results are whole).
+    std::vector<std::string> missing_shards() const;
     /// The store, opened read-only on first use. Errors: not_found (no
     /// archive), schema, unreadable, bad_input.
     Result<Store*> store();

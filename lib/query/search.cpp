@@ -415,7 +415,7 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
                           "narrow the query (e.g. with --since) instead of paging that far");
     auto settings = archive.index_settings();
     if (!settings.ok()) return settings.error();
-    return read_index(archive, [&](Xapian::Database& db) -> Result<SearchResult> {
+    auto out = read_index(archive, [&](Xapian::Database& db) -> Result<SearchResult> {
         auto c = compile(archive, db, spec);
         if (!c.ok()) return c.error();
         const Xapian::Query* q = &c->query;
@@ -462,6 +462,8 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
         }
         return res;
     });
+    if (out.ok()) out->missing_shards = archive.missing_shards();
+    return out;
 }
 
 Result<uint64_t> count(Archive& archive, const QuerySpec& spec, bool threads) {

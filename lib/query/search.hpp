@@ -121,6 +121,7 @@ struct SearchResult {
     size_t limit = 0;
     std::vector<Hit> hits;
     uint64_t skipped = 0;    // hits dropped: in the index but not (yet) in the store
+    std::vector<std::string> missing_shards; // not empty: a partial result (index/shards.hpp)
     std::optional<Facets> facets;
 };
 

@@ -34,6 +34,12 @@ class JsonRenderer : public Renderer {
         total(j, r.messages);
         j.end_object();
         j.field("skipped", r.skipped);
+        if (!r.missing_shards.empty()) { // only on partial results: whole ones stay as they were
+            j.field("partial", true);
+            j.key("missing_shards").begin_array();
+            for (const auto& s : r.missing_shards) j.value(s);
+            j.end_array();
+        }
         j.key("next_offset");
         if (const size_t n = next_offset(r)) j.value(static_cast<uint64_t>(n));
         else j.null();

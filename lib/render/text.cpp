@@ -59,6 +59,11 @@ class TextRenderer : public Renderer {
     void search(const SearchResult& r) override {
         if (opts_.explain) out_ << "# parsed query: " << r.description << '\n';
         out_ << "# " << page_summary(r) << '\n';
+        if (!r.missing_shards.empty()) {
+            out_ << "# partial result: search index shard(s)";
+            for (const auto& s : r.missing_shards) out_ << ' ' << s;
+            out_ << " did not answer\n";
+        }
         for (const auto& h : r.hits) {
             if (r.by_thread) {
                 // The date of the message the thread is sorted by (its newest or

@@ -116,3 +116,10 @@ if [ -x "$src/tests/bench/queries.sh" ] || [ -f "$src/tests/bench/queries.sh" ];
   echo "== queries"
   bash "$src/tests/bench/queries.sh" "$mlarc" "$out/mlarc" "$nm/config" "$mh" | tee -a "$out/results.md"
 fi
+
+# ---- growth benchmark (issue #8, tests/bench/scale.sh; docs/scaling.md) -----
+# SCALE=0 skips it; SCALES="100 1000" for the million-message row.
+if [ "${SCALE:-1}" != 0 ]; then
+  echo "== growth (tests/bench/scale.sh)"
+  SCALES=${SCALES:-100} bash "$src/tests/bench/scale.sh" "$build" "$out/scale" | tee -a "$out/results.md"
+fi
