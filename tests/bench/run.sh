@@ -116,3 +116,8 @@ if [ -x "$src/tests/bench/queries.sh" ] || [ -f "$src/tests/bench/queries.sh" ];
   echo "== queries"
   bash "$src/tests/bench/queries.sh" "$mlarc" "$out/mlarc" "$nm/config" "$mh" | tee -a "$out/results.md"
 fi
+
+# --- web (issue 6): wrk against lighttpd + CGI and + FastCGI -------------------
+echo "== web"
+MLARC_SHARED="$shared" bash "$src/tests/bench/web.sh" "$build" | tee -a "$out/results.md"
+# --- end of web ------------------------------------------------------------------
