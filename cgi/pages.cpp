@@ -13,15 +13,20 @@
 #include "query/archive.hpp"
 #include "query/messages.hpp"
 #include "query/search.hpp"
+#include "registry/registry.hpp"
 #include "render/renderer.hpp"
+#include "report/links.hpp"
+#include "report/report.hpp"
 #include "store/store.hpp"
 #include "util/date.hpp"
 #include "util/strings.hpp"
 
 #include <charconv>
+#include <ctime>
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace mlarc::web {
@@ -44,7 +49,8 @@ form.search input[name=q]{flex:1 1 20em}.hits{list-style:none;padding:0}.hits li
 .meta{color:#555;font-size:.9em}.snip{margin:.2em 0;font-size:.95em}mark{background:#ff6}b.m{font-weight:bold}
 .facets{font-size:.9em;color:#444}.facets a{margin-right:.6em}.pager a{margin-right:1em}
 pre{white-space:pre-wrap;word-wrap:break-word;font-size:.9em}details summary{color:#666;cursor:pointer;font-size:.85em}
-table.hdr th{text-align:left;vertical-align:top;padding-right:.6em}table.hdr td{word-break:break-all}
+table.tab{border-collapse:collapse}table.tab td,table.tab th{padding:.15em .5em;text-align:left;border-bottom:1px solid #eee}
+img.chart{max-width:100%;height:auto}table.hdr th{text-align:left;vertical-align:top;padding-right:.6em}table.hdr td{word-break:break-all}
 .node{border-left:2px solid #ccc;padding-left:.5em;margin:.6em 0}.ghost{color:#888}
 .d1{margin-left:1em}.d2{margin-left:2em}.d3{margin-left:3em}.d4{margin-left:4em}.d5{margin-left:5em}
 .d6{margin-left:6em}.d7{margin-left:6.5em}.d8{margin-left:7em}.d9{margin-left:7.5em}.d10{margin-left:8em}
@@ -100,7 +106,9 @@ Response html_response(const Settings& s, int status, std::string_view title, st
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
              "<title>" + h(title) + "</title><link rel=\"stylesheet\" href=\"" +
              h(s.base + "/style.css") + "\"></head><body><header><a href=\"" + h(s.base + "/") +
-             "\">mlarc archive</a></header>\n<main>\n";
+             "\">mlarc archive</a> &middot; <a href=\"" + h(s.base + "/d/") +
+             "\">deliverables</a> &middot; <a href=\"" + h(s.base + "/report") +
+             "\">report</a></header>\n<main>\n";
     r.body += body;
     r.body += "\n</main></body></html>\n";
     return r;
@@ -265,6 +273,19 @@ std::string search_form(const Page& pg, Archive& archive, const std::string& lis
             f += "<option value=\"" + h(l.name) + "\"" + (l.name == list ? " selected" : "") + ">" +
                  h(l.name) + "</option>";
     f += "</select>";
+    std::set<int> wgs;
+    if (auto lists = archive.lists(); lists.ok())
+        for (const auto& l : **lists)
+            if (l.wg >= 0) wgs.insert(l.wg);
+    if (!wgs.empty()) {
+        f += "<select name=\"wg\" aria-label=\"working group\"><option value=\"\">all groups</option>";
+        for (int wg : wgs) {
+            std::string v = std::to_string(wg);
+            f += "<option value=\"" + v + "\"" + (p.param("wg") == v ? " selected" : "") + ">" +
+                 (wg == 0 ? std::string("main list") : "WG" + v) + "</option>";
+        }
+        f += "</select>";
+    }
     f += "<input name=\"author\" placeholder=\"author\" aria-label=\"author\" value=\"" +
          h(p.param("author")) + "\">";
     f += "<input name=\"since\" placeholder=\"from YYYY-MM-DD\" aria-label=\"from\" size=\"11\" value=\"" +
@@ -374,6 +395,11 @@ Response search_page(Archive& archive, const Page& pg, const std::string& fixed_
     spec.text = req.param("q");
     std::string list = fixed_list.empty() ? req.param("list") : fixed_list;
     if (!list.empty()) spec.lists.push_back(list);
+    if (!req.param("wg").empty() && fixed_list.empty()) {
+        auto wg = parse_number(req.param("wg"), 0, 0, 999, "wg");
+        if (!wg.ok()) return error_response(pg.settings, wg.error());
+        spec.wg = static_cast<int>(*wg);
+    }
     spec.author = req.param("author");
     spec.since = req.param("since").empty() ? req.param("from") : req.param("since");
     spec.until = req.param("until").empty() ? req.param("to") : req.param("until");
@@ -385,7 +411,7 @@ Response search_page(Archive& archive, const Page& pg, const std::string& fixed_
     // Facets over the whole archive (an empty search) are the costliest
     // request there is (FAILURE-MODES 52): only for a narrowed search.
     bool narrowed = !trim(spec.text).empty() || !spec.author.empty() || !spec.since.empty() ||
-                    !spec.until.empty() || (!spec.lists.empty() && fixed_list.empty());
+                    !spec.until.empty() || spec.wg || (!spec.lists.empty() && fixed_list.empty());
     o.facets = narrowed && (*format == "html" || *format == "json");
     std::unique_ptr<Renderer> json;
     std::ostringstream json_out, json_err;
@@ -396,8 +422,17 @@ Response search_page(Archive& archive, const Page& pg, const std::string& fixed_
         o.hi_start = kHiStart;
         o.hi_end = kHiEnd;
     }
+    o.time_limit = pg.settings.query_seconds;
     auto r = search(archive, spec, o);
     if (!r.ok()) return error_response(pg.settings, r.error());
+    if (r->timed_out) {
+        // FAILURE-MODES 52: one request must not hog the server.
+        Response busy = error_page(pg.settings, 503,
+                                   "the search took too long and was stopped; narrow it (a list, "
+                                   "dates, fewer or longer words) and try again");
+        busy.headers.emplace_back("Retry-After", "10");
+        return busy;
+    }
     std::erase_if(r->hits, [](const Hit& hit) { return hidden(hit.flags); });
     if (pg.settings.obfuscate) obfuscate(*r);
 
@@ -494,7 +529,8 @@ Response message_page(Archive& archive, const Page& pg, const std::string& mid) 
     row("Links", links);
     std::string att;
     for (const auto& a : m->attachments)
-        att += h(a.filename.empty() ? "(unnamed)" : a.filename) + " (" + h(a.content_type) + ", " +
+        att += "<a href=\"" + h(pg.url(mid_url + "/a/" + std::to_string(a.part_no))) + "\">" +
+               h(a.filename.empty() ? "(unnamed)" : a.filename) + "</a> (" + h(a.content_type) + ", " +
                h(human_bytes(a.size)) + ")<br>";
     row("Attachments", att);
     b += "</table>";
@@ -514,6 +550,20 @@ Response raw_page(Archive& archive, const Page& pg, const std::string& mid) {
     r.content_type = "text/plain; charset=utf-8";
     r.headers.emplace_back("Content-Disposition", "inline");
     r.body = std::move(*raw);
+    return r;
+}
+
+/// An attachment, decoded, as a download a browser never renders (FAILURE-
+/// MODES 49): application/octet-stream, Content-Disposition: attachment.
+Response attachment_page(Archive& archive, const Page& pg, const std::string& mid, int part_no) {
+    auto m = visible_message(archive, mid);
+    if (!m.ok()) return error_response(pg.settings, m.error());
+    auto a = read_attachment(archive, m->id, part_no);
+    if (!a.ok()) return error_response(pg.settings, a.error());
+    Response r;
+    r.content_type = "application/octet-stream";
+    r.headers.emplace_back("Content-Disposition", content_disposition_attachment(a->info.filename));
+    r.body = std::move(a->bytes);
     return r;
 }
 
@@ -614,6 +664,120 @@ Response list_page(Archive& archive, const Page& pg, const std::string& name, bo
     return error_page(pg.settings, 404, "no list named '" + name + "'");
 }
 
+// --- deliverables and the report (lib/report) -------------------------------
+
+Result<Registry> registry_of(Archive& archive) {
+    auto dir = find_registry_dir(archive.dir());
+    if (!dir.ok()) return dir.error();
+    return load_registry(*dir);
+}
+
+std::string day_of(int64_t utc) { return utc ? format_date_utc(utc).substr(0, 10) : std::string("-"); }
+
+/// /d/: every deliverable of the registry with its mention counts.
+Response deliverables_page(Archive& archive, const Page& pg) {
+    auto store = archive.store();
+    if (!store.ok()) return error_response(pg.settings, store.error());
+    auto reg = registry_of(archive);
+    if (!reg.ok()) return error_response(pg.settings, reg.error());
+    auto sum = links_summary(**store, *reg);
+    if (!sum.ok()) return error_response(pg.settings, sum.error());
+    std::string b = "<h1>Deliverables</h1><table class=\"tab\"><tr><th>id</th><th>title</th>"
+                    "<th>threads</th><th>messages</th><th>first</th><th>last</th></tr>";
+    for (const auto& d : *sum) {
+        b += "<tr><td><a href=\"" + h(pg.url("/d/" + percent_encode(d.id))) + "\">" + h(d.id) +
+             "</a></td><td>" + h(d.title) + "</td>";
+        if (d.never_discussed()) {
+            b += "<td colspan=\"4\" class=\"meta\">never discussed</td></tr>";
+            continue;
+        }
+        b += "<td>" + std::to_string(d.threads) + "</td><td>" + std::to_string(d.messages) + "</td><td>" +
+             h(day_of(d.first)) + "</td><td>" + h(day_of(d.last)) + "</td></tr>";
+    }
+    return html_response(pg.settings, 200, "Deliverables", b + "</table>");
+}
+
+/// /d/<id>: the threads that mention one deliverable.
+Response deliverable_page(Archive& archive, const Page& pg, const std::string& id) {
+    auto store = archive.store();
+    if (!store.ok()) return error_response(pg.settings, store.error());
+    auto reg = registry_of(archive);
+    if (!reg.ok()) return error_response(pg.settings, reg.error());
+    const Deliverable* d = reg->find_deliverable(id);
+    if (!d) return error_page(pg.settings, 404, "no deliverable '" + id + "'");
+    auto threads = deliverable_threads(**store, d->id);
+    if (!threads.ok()) return error_response(pg.settings, threads.error());
+    std::string title = d->id + " " + d->title;
+    std::string b = "<h1>" + h(title) + "</h1><p class=\"meta\">" + std::to_string(threads->size()) +
+                    " threads mention it</p><table class=\"tab\"><tr><th>thread</th><th>first</th>"
+                    "<th>last</th><th>messages</th><th>participants</th><th>mentioning</th></tr>";
+    for (const auto& t : *threads) {
+        std::string subj = pg.settings.obfuscate ? obfuscate_text(t.subject) : t.subject;
+        b += "<tr><td><a href=\"" + h(pg.url("/t/" + std::to_string(t.thread_id))) + "\">" +
+             h(subj.empty() ? "(no subject)" : subj) + "</a></td><td>" + h(day_of(t.first)) + "</td><td>" +
+             h(day_of(t.last)) + "</td><td>" + std::to_string(t.messages) + "</td><td>" +
+             std::to_string(t.participants) + "</td><td>" + std::to_string(t.mentioning) + "</td></tr>";
+    }
+    return html_response(pg.settings, 200, title, b + "</table>");
+}
+
+/// /report and /report/chart.svg: the FG-DPM figures for since..until
+/// (default: everything up to today) and the SVG chart (served as an image,
+/// no script in it).
+Response report_page(Archive& archive, const Page& pg, bool chart) {
+    const auto now = static_cast<int64_t>(std::time(nullptr));
+    ReportOptions o;
+    const std::string since = pg.req.param("since"), until = pg.req.param("until");
+    if (!since.empty()) {
+        auto v = parse_user_date(since, now, false);
+        if (!v.ok()) return error_response(pg.settings, v.error());
+        o.since = *v;
+    }
+    auto u = parse_user_date(until.empty() ? "today" : until, now, true);
+    if (!u.ok()) return error_response(pg.settings, u.error());
+    o.until = *u;
+    if (!pg.req.param("list").empty()) o.lists.push_back(pg.req.param("list"));
+    auto store = archive.store();
+    if (!store.ok()) return error_response(pg.settings, store.error());
+    auto r = build_report(**store, o);
+    if (!r.ok()) return error_response(pg.settings, r.error());
+    if (chart) {
+        Response resp;
+        resp.content_type = "image/svg+xml";
+        resp.body = report_chart_svg(*r);
+        return resp;
+    }
+    std::string b = "<h1>Report " + h(day_of(r->since)) + " to " + h(day_of(r->until)) + "</h1>";
+    b += "<form class=\"search\" method=\"get\" action=\"" + h(pg.url("/report")) + "\">"
+         "<input name=\"since\" placeholder=\"from YYYY-MM-DD\" aria-label=\"from\" size=\"11\" value=\"" +
+         h(since) + "\"><input name=\"until\" placeholder=\"to YYYY-MM-DD\" aria-label=\"to\" size=\"11\" value=\"" +
+         h(until) + "\"><button type=\"submit\">Report</button></form>";
+    b += "<table class=\"tab\">";
+    auto row = [&](std::string_view name, int64_t v) {
+        b += "<tr><th>" + std::string(name) + "</th><td>" + std::to_string(v) + "</td></tr>";
+    };
+    row("emails", r->emails);
+    row("deliveries", r->deliveries);
+    row("threads started", r->threads_started);
+    row("replies", r->replies);
+    row("posters", r->posters);
+    row("subscribers", r->subscribers);
+    b += "</table><p><img class=\"chart\" alt=\"deliveries per month and list\" src=\"" +
+         h(pg.url("/report/chart.svg") + pg.query({})) + "\"></p><h2>Lists</h2><table class=\"tab\">"
+         "<tr><th>list</th><th>deliveries</th><th>subscribers</th></tr>";
+    for (const auto& l : r->lists)
+        b += "<tr><td><a href=\"" + h(pg.url("/l/" + percent_encode(l.name))) + "\">" + h(l.name) +
+             "</a></td><td>" + std::to_string(l.deliveries) + "</td><td>" + std::to_string(l.subscribers) +
+             "</td></tr>";
+    b += "</table><h2>Busiest threads</h2><ol>";
+    for (const auto& t : r->busiest) {
+        std::string subj = pg.settings.obfuscate ? obfuscate_text(t.subject) : t.subject;
+        b += "<li><a href=\"" + h(pg.url("/t/" + std::to_string(t.thread_id))) + "\">" +
+             h(subj.empty() ? "(no subject)" : subj) + "</a> (" + std::to_string(t.emails) + ")</li>";
+    }
+    return html_response(pg.settings, 200, "Report", b + "</ol>");
+}
+
 Response route(Archive& archive, const Page& pg) {
     const std::string& path = pg.req.path;
     // A missing or unreadable archive is the server's problem, not the
@@ -635,8 +799,17 @@ Response route(Archive& archive, const Page& pg) {
         }
         return false;
     };
+    if (path == "/report" || path == "/report/") return report_page(archive, pg, false);
+    if (path == "/report/chart.svg") return report_page(archive, pg, true);
+    if (path == "/d" || path == "/d/") return deliverables_page(archive, pg);
+    if (path.starts_with("/d/")) return deliverable_page(archive, pg, rest("/d/"));
     if (path.starts_with("/m/")) {
         std::string mid = rest("/m/");
+        // /m/<mid>/a/<part>: an attachment (part: 1 to 4 digits).
+        if (size_t a = mid.rfind("/a/"); a != std::string::npos && a > 0 && mid.size() - a > 3 &&
+                                          mid.size() - a <= 7 &&
+                                          mid.find_first_not_of("0123456789", a + 3) == std::string::npos)
+            return attachment_page(archive, pg, mid.substr(0, a), std::stoi(mid.substr(a + 3)));
         bool raw = strip_suffix(mid, "/raw");
         if (!raw) strip_suffix(mid, "/");
         return raw ? raw_page(archive, pg, mid) : message_page(archive, pg, mid);
@@ -662,6 +835,11 @@ Settings settings_from_env() {
     Settings s;
     const char* o = std::getenv("MLARC_OBFUSCATE_ADDRESSES");
     s.obfuscate = o && std::string_view(o) != "" && std::string_view(o) != "0";
+    if (const char* t = std::getenv("MLARC_QUERY_TIME_LIMIT")) {
+        char* end = nullptr;
+        double v = std::strtod(t, &end);
+        if (end != t && *end == '\0' && v >= 0 && v <= 3600) s.query_seconds = v;
+    }
     if (const char* b = std::getenv("MLARC_BASE_URL")) {
         s.base = b;
         while (!s.base.empty() && s.base.back() == '/') s.base.pop_back();

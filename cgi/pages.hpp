@@ -20,9 +20,12 @@ namespace mlarc::web {
 struct Settings {
     bool obfuscate = false; // MLARC_OBFUSCATE_ADDRESSES=1
     std::string base;       // URL path prefix of the application ("" = at the root)
+    double query_seconds = 2; // MLARC_QUERY_TIME_LIMIT: matching time of one search (0: none);
+                              // over it the search page answers 503
 };
 
-/// Settings from the environment: MLARC_OBFUSCATE_ADDRESSES, MLARC_BASE_URL.
+/// Settings from the environment: MLARC_OBFUSCATE_ADDRESSES, MLARC_BASE_URL,
+/// MLARC_QUERY_TIME_LIMIT (seconds, 0 to 3600; other values are ignored).
 Settings settings_from_env();
 
 /// Answers one request. Never throws; errors become 400/404/405/503 pages

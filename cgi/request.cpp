@@ -11,8 +11,8 @@ namespace mlarc::web {
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kParams = {
-    "q", "list", "author", "from", "to", "since", "until", "page", "n", "sort", "format"};
+constexpr std::array<std::string_view, 12> kParams = {
+    "q", "list", "wg", "author", "from", "to", "since", "until", "page", "n", "sort", "format"};
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -122,6 +122,29 @@ std::string header_block(const Response& r) {
     for (const auto& [name, value] : r.headers) h += name + ": " + value + "\r\n";
     h += "\r\n";
     return h;
+}
+
+std::string content_disposition_attachment(std::string_view filename) {
+    std::string fallback, encoded;
+    for (char c : filename) {
+        auto u = static_cast<unsigned char>(c);
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '.' || c == '-' || c == '_';
+        fallback += plain ? c : '_';
+        // RFC 5987 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~"; everything else %XX.
+        if (plain || std::string_view("!#$&+^`|~").find(c) != std::string_view::npos) {
+            encoded += c;
+        } else {
+            static constexpr char kHex[] = "0123456789ABCDEF";
+            encoded += '%';
+            encoded += kHex[u >> 4];
+            encoded += kHex[u & 15];
+        }
+    }
+    // No leading dot (a hidden file) and never empty.
+    while (!fallback.empty() && fallback.front() == '.') fallback.erase(0, 1);
+    if (fallback.empty()) return "attachment; filename=\"attachment.bin\"";
+    return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
 }
 
 std::string obfuscate_address(std::string_view address) {

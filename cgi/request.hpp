@@ -56,6 +56,13 @@ std::string status_line(int status);
 /// included, for `r`.
 std::string header_block(const Response& r);
 
+/// A Content-Disposition value that makes a browser save `filename` (UTF-8)
+/// instead of showing it (RFC 6266): `attachment; filename="ASCII"; filename*=
+/// UTF-8''PERCENT-ENCODED` (RFC 5987), the ASCII fallback with every character
+/// but letters, digits, '.', '-' and '_' replaced by '_' and leading dots cut;
+/// `attachment; filename="attachment.bin"` when nothing is left.
+std::string content_disposition_attachment(std::string_view filename);
+
 /// `local at domain`, the local part cut to at most 3 characters plus "...":
 /// "jane.doe@example.org" -> "jan... at example.org". Not an address: unchanged.
 std::string obfuscate_address(std::string_view address);

@@ -343,17 +343,19 @@ class Walker {
         const bool record = !filename.empty() || attachment || !is_text;
         std::string* target = !is_text ? nullptr : attachment ? &msg_.attachment_text
                                                               : (w.suppressed ? nullptr : &msg_.body_text);
-        if (!record && !target) return;
+        const bool extract = leaf_no_ == opt_.extract_part;
+        if (!record && !target && !extract) return;
         std::string decoded;
         std::string_view bytes = hb.body;
         uint64_t size = bytes.size();
-        if (cte == Cte::base64 && !target) {
+        if (cte == Cte::base64 && !target && !extract) {
             size = base64_decoded_size(bytes); // a binary attachment: its size is all we need
         } else if (cte != Cte::identity) {
             decoded = cte == Cte::base64 ? decode_base64(bytes) : decode_quoted_printable(bytes);
             bytes = decoded;
             size = bytes.size();
         }
+        if (extract) msg_.extracted = bytes;
         if (record) msg_.attachments.push_back({leaf_no_, std::move(filename), type, size});
         if (target) append_text(*target, bytes, ct.raw("charset"), html, target == &msg_.body_text);
     }

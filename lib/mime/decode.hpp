@@ -32,6 +32,8 @@ struct DecodeOptions {
     size_t max_references = 1000;       // ids kept from References / In-Reply-To
     std::string fallback_charset = "windows-1252"; // for 8-bit bytes of unknown charset
     bool deobfuscate_at = false;        // pipermail "user at host" in address headers -> user@host
+    int extract_part = 0;               // leaf part (Attachment::part_no) whose decoded bytes
+                                        // go to ParsedMessage::extracted; 0: none
 };
 
 /// Decodes one message. Errc::bad_input only when `raw` is empty or has no

@@ -71,6 +71,7 @@ struct ParsedMessage {
     std::string quoted_text;             // reserved: quoted parts kept apart if split (may be empty)
     std::string attachment_text;         // text of text/* attachments (for indexing)
     std::vector<Attachment> attachments;
+    std::string extracted;               // DecodeOptions::extract_part's decoded bytes (else "")
     std::vector<std::string> received_dates; // raw date parts of Received headers, newest first
     uint32_t flags = 0;                  // MessageFlag bits
     bool has_html = false;

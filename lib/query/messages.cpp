@@ -4,6 +4,7 @@
 #include "query/messages.hpp"
 
 #include "mbox/reader.hpp"
+#include "mime/decode.hpp"
 #include "query/archive.hpp"
 #include "store/raw_codec.hpp"
 #include "store/store.hpp"
@@ -246,6 +247,26 @@ Result<std::string> read_raw(Archive& archive, int64_t id) {
     if (!row.ok()) return row.error();
     if (!*row) return no_message(std::to_string(id));
     return std::move((*row)->message);
+}
+
+Result<AttachmentData> read_attachment(Archive& archive, int64_t id, int part_no) {
+    auto m = read_message(archive, id);
+    if (!m.ok()) return m.error();
+    AttachmentData a;
+    auto it = std::find_if(m->attachments.begin(), m->attachments.end(),
+                           [&](const MessageAttachment& x) { return x.part_no == part_no; });
+    if (it == m->attachments.end() || part_no < 1)
+        return make_error(Errc::not_found, "message " + std::to_string(id) + " has no attachment " +
+                                               std::to_string(part_no));
+    a.info = *it;
+    auto raw = read_raw(archive, id);
+    if (!raw.ok()) return raw.error();
+    DecodeOptions opts;
+    opts.extract_part = part_no;
+    auto parsed = decode_message(*raw, opts);
+    if (!parsed.ok()) return parsed.error();
+    a.bytes = std::move(parsed->extracted);
+    return a;
 }
 
 Result<ThreadView> read_thread(Archive& archive, int64_t thread_id) {

@@ -76,6 +76,19 @@ Result<MessageView> read_message(Archive& archive, int64_t id);
 /// damaged stored copy; the store's errors.
 Result<std::string> read_raw(Archive& archive, int64_t id);
 
+/// One attachment of a stored message: its metadata (as in MessageView) and
+/// its bytes, transfer-decoded (base64/quoted-printable undone) exactly as the
+/// sender's program encoded them.
+struct AttachmentData {
+    MessageAttachment info;
+    std::string bytes;
+};
+
+/// Attachment `part_no` (MessageAttachment::part_no) of message `id`, the
+/// raw message decoded again. Errors: not_found (no such message or no such
+/// attachment); bad_input for a damaged stored copy; the store's errors.
+Result<AttachmentData> read_attachment(Archive& archive, int64_t id, int part_no);
+
 /// One line of a thread tree, in display order (depth first, oldest first).
 struct ThreadNodeView {
     int depth = 0;

@@ -27,6 +27,7 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -142,8 +143,10 @@ Facets facets_of(const FacetSpy& spy, size_t max_authors) {
 }
 
 /// Runs `q` over every match (boolean weighting) with `spy` watching.
-void spy_all(Xapian::Database& db, const Xapian::Query& q, Xapian::MatchSpy& spy) {
+void spy_all(Xapian::Database& db, const Xapian::Query& q, Xapian::MatchSpy& spy,
+             double time_limit = 0) {
     Xapian::Enquire e(db);
+    if (time_limit > 0) e.set_time_limit(time_limit);
     e.set_query(q);
     e.set_weighting_scheme(Xapian::BoolWeight());
     e.set_docid_order(Xapian::Enquire::ASCENDING);
@@ -307,9 +310,11 @@ struct Page {
 /// Sorts the matches: by the date slot (boolean weighting: the matcher
 /// visits every match, so totals are exact) or by BM25 relevance (newest
 /// first among equals; totals exact up to kExactTotalBound).
-Xapian::Enquire sorted_enquire(Xapian::Database& db, const Xapian::Query& q, SortOrder sort) {
+Xapian::Enquire sorted_enquire(Xapian::Database& db, const Xapian::Query& q, SortOrder sort,
+                               double time_limit) {
     Xapian::Enquire e(db);
     e.set_query(q);
+    if (time_limit > 0) e.set_time_limit(time_limit);
     if (sort == SortOrder::relevance) {
         e.set_sort_by_relevance_then_value(kSlotDate, true);
     } else {
@@ -328,7 +333,7 @@ Xapian::Enquire sorted_enquire(Xapian::Database& db, const Xapian::Query& q, Sor
 /// kExactTotalBound messages match (one counting pass); above that it is
 /// estimated from the part read, and flagged as an estimate.
 Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptions& o) {
-    Xapian::Enquire e = sorted_enquire(db, q, o.sort);
+    Xapian::Enquire e = sorted_enquire(db, q, o.sort, o.time_limit);
     // The matcher visits every match up to kExactTotalBound anyway (for the
     // exact total): the spy keeps their ids, so counting the threads needs no
     // second pass over the query.
@@ -369,7 +374,7 @@ Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptio
 
 /// Message pages.
 Page message_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptions& o) {
-    Xapian::Enquire e = sorted_enquire(db, q, o.sort);
+    Xapian::Enquire e = sorted_enquire(db, q, o.sort, o.time_limit);
     Page p;
     p.mset = e.get_mset(static_cast<Xapian::doccount>(o.offset), static_cast<Xapian::doccount>(o.limit),
                         static_cast<Xapian::doccount>(std::max<uint64_t>(o.offset + o.limit, kExactTotalBound)));
@@ -419,6 +424,12 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
         auto c = compile(archive, db, spec);
         if (!c.ok()) return c.error();
         const Xapian::Query* q = &c->query;
+        const auto started = std::chrono::steady_clock::now();
+        auto over_time = [&] {
+            return o.time_limit > 0 &&
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
+                       o.time_limit;
+        };
         SearchResult res;
         res.query = spec.text;
         res.description = c->description;
@@ -430,6 +441,10 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
         Page page = res.by_thread ? thread_page(db, *q, o) : message_page(db, *q, o);
         res.messages = page.messages;
         res.threads = page.threads;
+        if (over_time()) {
+            res.timed_out = true;
+            return res;
+        }
         for (Xapian::docid id : page.docs) {
             auto d = doc_data(db, id);
             if (!d.ok()) return d.error();
@@ -457,9 +472,10 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
         }
         if (o.facets) {
             FacetSpy spy;
-            spy_all(db, *q, spy);
+            spy_all(db, *q, spy, o.time_limit);
             res.facets = facets_of(spy, 20);
         }
+        res.timed_out = over_time();
         return res;
     });
     if (out.ok()) out->missing_shards = archive.missing_shards();

@@ -60,6 +60,8 @@ struct SearchOptions {
     bool facets = false;            // also compute facets (see facets())
     std::string hi_start, hi_end;   // snippet highlight markers (the renderer's)
     size_t snippet_bytes = 200;     // approximate snippet length
+    double time_limit = 0;          // seconds of matching (Xapian's per-Enquire time
+                                    // limit); 0: none. See SearchResult::timed_out.
 };
 
 /// A count, exact or estimated.
@@ -123,6 +125,8 @@ struct SearchResult {
     uint64_t skipped = 0;    // hits dropped: in the index but not (yet) in the store
     std::vector<std::string> missing_shards; // not empty: a partial result (index/shards.hpp)
     std::optional<Facets> facets;
+    bool timed_out = false;  // time_limit was reached: hits, totals and facets may be
+                             // incomplete (the web front end answers 503)
 };
 
 /// The parsed form of `spec` (Xapian's description), as --explain prints it.

@@ -123,3 +123,8 @@ if [ "${SCALE:-1}" != 0 ]; then
   echo "== growth (tests/bench/scale.sh)"
   SCALES=${SCALES:-100} bash "$src/tests/bench/scale.sh" "$build" "$out/scale" | tee -a "$out/results.md"
 fi
+
+# --- web (issue 6): wrk against lighttpd + CGI and + FastCGI -------------------
+echo "== web"
+MLARC_SHARED="$shared" bash "$src/tests/bench/web.sh" "$build" | tee -a "$out/results.md"
+# --- end of web ------------------------------------------------------------------

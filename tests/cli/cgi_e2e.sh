@@ -88,6 +88,33 @@ In-Reply-To: <hostile-1@example.org>
 Date: Thu, 4 Jan 2018 00:00:00 +0000
 
 evil id body <svg onload=alert(10)>
+
+From attach@example.org Fri Jan  5 00:00:00 2018
+From: Attach Person <attach@example.org>
+To: fgdpm@lists.itu.int
+Subject: attachword files
+Message-ID: <attach-1@example.org>
+Date: Fri, 5 Jan 2018 00:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="BOUNDARY"
+
+--BOUNDARY
+Content-Type: text/plain
+
+attachword body.
+--BOUNDARY
+Content-Type: text/html; name="x.html"
+Content-Disposition: attachment; filename="\"><script>alert(11)</script>.html"
+Content-Transfer-Encoding: base64
+
+PGh0bWw+PHNjcmlwdD5hbGVydCgxMik8L3NjcmlwdD48L2h0bWw+Cg==
+--BOUNDARY
+Content-Type: application/octet-stream
+Content-Disposition: attachment; filename*=UTF-8''r%C3%A9sum%C3%A9%20%E2%9C%93%3B.bin
+Content-Transfer-Encoding: base64
+
+AAECA/7/gIFeCg0K
+--BOUNDARY--
 MBOX
 "$MLARC" import --archive "$A" --list fgdpm@lists.itu.int -q "$tmp/hostile.mbox" || die "import hostile failed"
 
@@ -216,6 +243,108 @@ MLARC_OBFUSCATE_ADDRESSES=1 cgi PATH_INFO=/m/hostile-1@example.org/raw; expect 4
 MLARC_OBFUSCATE_ADDRESSES=1 cgi PATH_INFO=/search q=hostilesubject format=json; expect 200 "obfuscated json"
 grep -q '@example.org' "$tmp/out" && fail "obfuscation: address in JSON"
 
+# --- attachments: exact decoded bytes, never rendered ------------------------------
+cgi PATH_INFO=/m/attach-1@example.org; expect 200 "attachment message"
+grep -q 'href="/m/attach-1%40example.org/a/2"' "$tmp/out" || fail "attachment message: no link to part 2"
+cgi PATH_INFO=/m/attach-1@example.org/a/2; expect 200 "html attachment"; check_headers "html attachment"
+[ "$(header Content-Type)" = application/octet-stream ] || fail "html attachment: content type $(header Content-Type)"
+header Content-Disposition | grep -q '^attachment; filename="___script_alert_11___script_.html"; filename\*=UTF-8'"''"'%22%3E%3Cscript%3Ealert%2811%29%3C%2Fscript%3E.html$' \
+    || fail "html attachment: content disposition '$(header Content-Disposition)'"
+body > "$tmp/att2"
+printf '<html><script>alert(12)</script></html>\n' | cmp -s - "$tmp/att2" || fail "html attachment: bytes differ"
+cgi PATH_INFO=/m/attach-1@example.org/a/3; expect 200 "binary attachment"
+header Content-Disposition | grep -q "filename\*=UTF-8''r%C3%A9sum%C3%A9%20%E2%9C%93%3B.bin" \
+    || fail "binary attachment: RFC 5987 name '$(header Content-Disposition)'"
+body > "$tmp/att3"
+printf 'AAECA/7/gIFeCg0K' | base64 -d | cmp -s - "$tmp/att3" || fail "binary attachment: bytes differ"
+cgi PATH_INFO=/m/attach-1@example.org/a/9; expect 404 "no such attachment"
+cgi PATH_INFO=/m/noarchive-1@example.org/a/1; expect 404 "X-No-Archive attachment"
+
+# --- more pages: WG selector, facets, deliverables, report, Atom --------------------
+cgi PATH_INFO=/search wg=3 q=the; expect 200 "wg search"
+grep -q '<option value="3" selected>WG3</option>' "$tmp/out" || fail "wg search: WG3 not selected in the form"
+cgi PATH_INFO=/search wg=3 q=the format=json; expect 200 "wg search json"
+body | python3 -c '
+import json, sys
+hits = json.load(sys.stdin)["hits"]
+assert hits and all("fgdpmwg3" in h["lists"] for h in hits)' || fail "wg search: a thread without the WG3 list"
+cgi PATH_INFO=/search q=the list=fgdpm; expect 200 "facets"
+grep -q 'class="facets"' "$tmp/out" || fail "facets: none shown for a narrowed search"
+grep -q 'href="/search?[^"]*since=20[0-9][0-9]-[0-9][0-9]&amp;until=' "$tmp/out" || fail "facets: no month refining link"
+grep -q '<meta name="viewport" content="width=device-width' "$tmp/out" || fail "no viewport meta"
+cgi PATH_INFO=/search wg=abc; expect 400 "bad wg"
+cgi PATH_INFO=/d/; expect 200 "deliverables"
+did=$(grep -o 'href="/d/[^"][^"]*"' "$tmp/out" | head -1 | sed 's|href="/d/||; s|"$||')
+[ -n "$did" ] || fail "deliverables: no deliverable link"
+cgi PATH_INFO="/d/$(urldecode "$did")"; expect 200 "deliverable $did"
+cgi PATH_INFO=/d/D99.99; expect 404 "unknown deliverable"
+cgi PATH_INFO=/report since=2017-01-01; expect 200 "report"
+grep -q '<img class="chart"[^>]*src="/report/chart.svg?since=2017-01-01"' "$tmp/out" || fail "report: no chart image"
+cgi PATH_INFO=/report/chart.svg since=2017-01-01; expect 200 "chart"
+[ "$(header Content-Type)" = image/svg+xml ] || fail "chart: content type"
+body | grep -qi '<script' && fail "chart: script in the SVG"
+body | python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())' || fail "chart: not XML"
+cgi PATH_INFO=/report since=yesterday-ish; expect 400 "report bad date"
+cgi PATH_INFO=/l/fgdpm/atom; expect 200 "atom again"
+body | python3 -c '
+import sys, xml.etree.ElementTree as ET
+A = "{http://www.w3.org/2005/Atom}"
+f = ET.fromstring(sys.stdin.buffer.read())
+assert f.tag == A + "feed", f.tag
+for t in ("id", "title", "updated"): assert f.find(A + t) is not None, t
+es = f.findall(A + "entry"); assert es, "no entries"
+for e in es:
+    for t in ("id", "title", "updated", "link"): assert e.find(A + t) is not None, t
+' || fail "list atom: not a valid Atom feed"
+
+# --- the query time limit: 503, never a hang ---------------------------------------------
+MLARC_QUERY_TIME_LIMIT=0.000001 cgi PATH_INFO=/search q=the; expect 503 "time limit"
+[ "$(header Retry-After)" = 10 ] || fail "time limit: no Retry-After"
+grep -q 'took too long' "$tmp/out" || fail "time limit: no clear message"
+
+# --- hostile parameters: 400 with a message, in bounded time ------------------------------
+deep=$(printf '(%.0s' $(seq 1 300))x$(printf ')%.0s' $(seq 1 300))
+hostile_400() { # hostile_400 DESCRIPTION NAME=VALUE...
+    local d=$1 t0; shift
+    t0=$(date +%s)
+    timeout 60 "$CGI" "$@" > "$tmp/out" 2> "$tmp/err"
+    n=$((n + 1)); cp "$tmp/out" "$tmp/resp.$n"
+    status=$(head -1 "$tmp/out" | tr -d '\r' | sed -n 's/^Status: \([0-9]*\).*/\1/p')
+    expect 400 "$d"
+    [ $(( $(date +%s) - t0 )) -le 30 ] || fail "$d: took over 30 s"
+    grep -q '<h1>400 Bad Request</h1><p>[^<]' "$tmp/out" || fail "$d: no message on the 400 page"
+}
+hostile_400 "leading wildcard" PATH_INFO=/search 'q=*foo'
+hostile_400 "pure NOT" PATH_INFO=/search 'q=NOT foo'
+hostile_400 "deep nesting" PATH_INFO=/search "q=$deep"
+hostile_400 "huge page size" PATH_INFO=/search n=100000000000000000000
+hostile_400 "NUL in q" PATH_INFO=/search QUERY_STRING='q=a%00b'
+hostile_400 "NUL in list" PATH_INFO=/search QUERY_STRING='list=fgdpm%00..%2F'
+hostile_400 "overlong UTF-8" PATH_INFO=/search QUERY_STRING='q=%C0%AF'
+hostile_400 "lone surrogate" PATH_INFO=/search QUERY_STRING='q=%ED%A0%80'
+hostile_400 "bad percent in name" PATH_INFO=/search QUERY_STRING='%q=1'
+hostile_400 "format traversal" PATH_INFO=/search 'format=../../etc/passwd'
+hostile_400 "sort injection" PATH_INFO=/search 'sort=<script>alert(1)</script>'
+hostile_400 "script param name" PATH_INFO=/search QUERY_STRING='%3Cscript%3E=1'
+hostile_400 "report list path" PATH_INFO=/report QUERY_STRING='until=..%2F..%2Fetc'
+grep -q '&lt;script&gt;' "$tmp/resp.$((n - 1))" || fail "script param name: not echoed escaped"
+cgi PATH_INFO=$'/m/a\xff\xfe'; expect 400 "invalid UTF-8 in the path"
+cgi PATH_INFO=/search 'author=../../etc/passwd'; [ "$status" = 200 ] || [ "$status" = 400 ] || fail "dotdot author: status $status"
+cgi PATH_INFO=/search 'q=x*'; [ "$status" = 200 ] || [ "$status" = 400 ] || fail "short wildcard: status $status"
+
+# --- permalinks survive a re-import into a fresh archive -----------------------------------
+B=$tmp/archive2
+"$MLARC" import --archive "$B" --list fgdpm@lists.itu.int -q "$tmp/hostile.mbox" || die "re-import hostile failed"
+"$MLARC" import --archive "$B" --list fgdpmwg3@lists.itu.int -q "$tmp/sample/fgdpmwg3.mbox" || die "re-import fgdpmwg3 failed"
+"$MLARC" import --archive "$B" --list fgdpm@lists.itu.int -q "$tmp/sample/fgdpm.mbox" || die "re-import fgdpm failed"
+for pm in hostile-1@example.org "$mid" attach-1@example.org/a/3; do
+    cgi PATH_INFO="/m/$pm"; expect 200 "permalink /m/$pm in the first archive"; body > "$tmp/pm1"
+    MLARC_ARCHIVE=$B cgi PATH_INFO="/m/$pm"; expect 200 "permalink /m/$pm after a re-import"; body > "$tmp/pm2"
+    case "$pm" in */a/*) cmp -s "$tmp/pm1" "$tmp/pm2" || fail "permalink /m/$pm: bytes differ" ;;
+    *) diff <(sed 's|/t/[0-9]*|/t/N|g' "$tmp/pm1") <(sed 's|/t/[0-9]*|/t/N|g' "$tmp/pm2") >/dev/null \
+        || fail "permalink /m/$pm: the page differs after a re-import" ;; esac
+done
+
 MLARC_ARCHIVE=$tmp/nowhere cgi PATH_INFO=/; expect 503 "missing archive"
 grep -q "$tmp" "$tmp/out" && fail "missing archive: the path is shown to the visitor"
 
@@ -239,29 +368,16 @@ if ! command -v lighttpd >/dev/null 2>&1; then
     echo "cgi_e2e: SKIP the web-server part: lighttpd is not installed"
     exit 77
 fi
-free_port() {
-    if command -v python3 >/dev/null 2>&1; then
-        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-    else
-        echo $((20000 + RANDOM % 20000))
-    fi
-}
+. "$here/../web_server.sh"
 # serve TEMPLATE: starts lighttpd on a free port; sets $port.
 serve() {
-    local conf=$tmp/srv/lighttpd.conf i
-    rm -rf "$tmp/srv"; mkdir -p "$tmp/srv/www"
-    ln -s "$(cd "$(dirname "$CGI")" && pwd)/mlarc.cgi" "$tmp/srv/www/mlarc.cgi"
-    port=$(free_port)
-    sed -e "s|@HOST@|127.0.0.1|g" -e "s|@PORT@|$port|g" -e "s|@DOCROOT@|$tmp/srv/www|g" \
-        -e "s|@STATE@|$tmp/srv|g" -e "s|@ARCHIVE@|$A|g" -e "s|@OBFUSCATE@|0|g" \
-        -e "s|@FCGI@|$(cd "$(dirname "$FCGI")" && pwd)/mlarc.fcgi|g" "$1" > "$conf"
-    lighttpd -D -f "$conf" > "$tmp/srv/stdout" 2>&1 &
-    lighttpd_pid=$!
-    for i in $(seq 1 50); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/style.css" && return 0
-        sleep 0.2
-    done
-    cat "$tmp/srv/stdout" "$tmp/srv/error.log" 2>/dev/null
+    rm -rf "$tmp/srv"
+    if web_start "$tmp/srv" "$1" "$A" "$(cd "$(dirname "$CGI")" && pwd)/mlarc.cgi" \
+        "$(cd "$(dirname "$FCGI")" && pwd)/mlarc.fcgi"; then
+        port=$WEB_PORT lighttpd_pid=$WEB_PID
+        return 0
+    fi
+    lighttpd_pid=$WEB_PID
     fail "lighttpd did not start with $(basename "$1")"
     return 1
 }
@@ -314,6 +430,16 @@ web_tests() {
     get 400 "/search?list=..%2F..%2Fetc%2Fpasswd"
     get 400 "/search?q=${big:0:5000}"
     get 400 "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&bogus=1"
+    get 200 /m/attach-1@example.org/a/2
+    grep -qi '^Content-Type: application/octet-stream' "$tmp/h.$m" || fail "$mode attachment: content type"
+    grep -qi '^Content-Disposition: attachment; filename=' "$tmp/h.$m" || fail "$mode attachment: disposition"
+    cmp -s "$tmp/b.$m" "$tmp/att2" || fail "$mode attachment: bytes differ"
+    get 400 "/search?q=%2Afoo"
+    get 400 "/search?q=NOT%20foo"
+    get 400 "/search?n=999999"
+    get 400 "/search?q=a%00b" server
+    get 200 "/report"
+    get 200 "/d/"
     local code
     code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x=1 "http://127.0.0.1:$port/search")
     [ "$code" = 405 ] || fail "$mode POST: status $code, expected 405"

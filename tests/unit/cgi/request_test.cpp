@@ -66,3 +66,23 @@ TEST_CASE("addresses are obfuscated in text", "[cgi]") {
           "mail jan... at example.org, or bob at lists.example.net.");
     CHECK(obfuscate_text("user@localhost and @handle") == "user@localhost and @handle");
 }
+
+TEST_CASE("attachment names become a safe Content-Disposition", "[cgi]") {
+    // RFC 6266 with an RFC 5987 UTF-8 name; the ASCII fallback keeps only
+    // letters, digits, '.', '-' and '_', and never starts with a dot.
+    CHECK(content_disposition_attachment("report.pdf") ==
+          "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf");
+    CHECK(content_disposition_attachment("r\xC3\xA9sum\xC3\xA9 1;.txt") ==
+          "attachment; filename=\"r__sum___1_.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9%201%3B.txt");
+    CHECK(content_disposition_attachment("\"\r\nX-Evil: 1") ==
+          "attachment; filename=\"___X-Evil__1\"; filename*=UTF-8''%22%0D%0AX-Evil%3A%201");
+    CHECK(content_disposition_attachment("../../etc/passwd") ==
+          "attachment; filename=\"_.._etc_passwd\"; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd");
+    CHECK(content_disposition_attachment("") == "attachment; filename=\"attachment.bin\"");
+    CHECK(content_disposition_attachment("..") == "attachment; filename=\"attachment.bin\"");
+}
+
+TEST_CASE("the wg parameter is accepted once", "[cgi]") {
+    CHECK(parse_request("GET", "/search", "wg=3&q=x").ok());
+    CHECK_FALSE(parse_request("GET", "/search", "wg=3&wg=4").ok());
+}

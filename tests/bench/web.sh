@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Web benchmark (issue 6): wrk on loopback against lighttpd + mlarc.cgi
+# (mod_cgi: one process per request) and lighttpd + mlarc.fcgi (mod_fastcgi:
+# one long-lived process that keeps the archive open), for the same set of
+# search requests on a linux-mips archive. Reports requests/s, p50 and p99
+# latency, non-2xx responses and socket errors for each, and the FastCGI/CGI
+# request-rate ratio; writes the table to BUILD/bench/web.md.
+#
+# Aims (issue 6): FastCGI >= 10x the CGI rate, p99 < 50 ms, zero errors. The
+# figures are wall-clock and depend on the machine's load: quote them with it.
+#
+# Usage: tests/bench/web.sh BUILD_DIR
+#   MLARC_WEB_ARCHIVE=DIR   reuse an archive (else BUILD/bench/web-archive is
+#                           made once from the 2017-2019 linux-mips files)
+#   WEB_DURATION=SECONDS    per server (default 15)
+#   WEB_CONNECTIONS=N       wrk connections (default 4; 2 wrk threads)
+# Needs lighttpd and wrk (apt-get install when missing, as root or via sudo).
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
+shared=${MLARC_SHARED:-$src/../shared}
+corpus=$shared/corpora/linux-mips
+mlarc=$build/cli/mlarc
+cgi=$build/cgi/mlarc.cgi
+fcgi=$build/cgi/mlarc.fcgi
+out=$build/bench
+duration=${WEB_DURATION:-15}
+conns=${WEB_CONNECTIONS:-4}
+mkdir -p "$out"
+
+need=""
+for p in lighttpd wrk; do
+  dpkg-query -W -f='${Status}' $p 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
+done
+if [ -n "$need" ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $need
+fi
+for b in "$cgi" "$fcgi" "$mlarc"; do
+  [ -x "$b" ] || { echo "bench web: $b is not built (mlarc.fcgi needs libfcgi-dev)" >&2; exit 1; }
+done
+
+archive=${MLARC_WEB_ARCHIVE:-$out/web-archive}
+if [ ! -f "$archive/store.sqlite" ]; then
+  [ -d "$corpus" ] || { echo "bench web: $corpus is absent and MLARC_WEB_ARCHIVE is not set" >&2; exit 1; }
+  echo "== importing the 2017-2019 linux-mips files into $archive"
+  "$mlarc" import --archive "$archive" --list linux-mips -q "$corpus"/linux-mips-201[789].mbox.zst
+fi
+
+tmp=$(mktemp -d)
+srv_pid=
+cleanup() {
+  if [ -n "$srv_pid" ]; then kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The requests: word, phrase, prefix, boolean, filtered, paged and JSON
+# searches, cycled through by every connection.
+paths=(
+  "/search?q=kernel"
+  "/search?q=patch+mips"
+  "/search?q=%22page+table%22"
+  "/search?q=cache+AND+flush"
+  "/search?q=irq&sort=relevance"
+  "/search?q=cavium*"
+  "/search?q=build&since=2018-01-01&until=2018-06-30"
+  "/search?q=dma&page=3"
+  "/search?q=smp&format=json"
+  "/search?q=device+tree&list=linux-mips"
+)
+
+# shellcheck source=../web_server.sh
+. "$src/tests/web_server.sh"
+web_wrk_script "$tmp/paths.lua" "${paths[@]}"
+# serve TEMPLATE: lighttpd on a free port with the archive; sets $port.
+serve() {
+  rm -rf "$tmp/srv"
+  web_start "$tmp/srv" "$src/data/web/$1" "$archive" "$cgi" "$fcgi" \
+    || { echo "bench web: lighttpd did not start with $1" >&2; exit 1; }
+  port=$WEB_PORT srv_pid=$WEB_PID
+}
+stop() { kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null || true; srv_pid=; }
+
+# ms VALUE: wrk's "1.23ms" / "456.00us" / "1.20s" in milliseconds.
+ms() {
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.0f", v * 60000 }
+    else { sub(/s$/, "", v); printf "%.0f", v * 1000 } }'
+}
+
+# run NAME TEMPLATE: every request checked once, then wrk; sets row_NAME, rps_NAME.
+rows=()
+run() {
+  local name=$1 code p
+  serve "$2"
+  for p in "${paths[@]}"; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$p")
+    [ "$code" = 200 ] || { echo "bench web: $name GET $p: status $code" >&2; exit 1; }
+  done
+  wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s --latency -s "$tmp/paths.lua" \
+      "http://127.0.0.1:$port" > "$out/web-$name.txt" 2>&1
+  stop
+  local rps p50 p99 non2xx errors
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$out/web-$name.txt")
+  p50=$(ms "$(awk '$1 == "50%" {print $2}' "$out/web-$name.txt")")
+  p99=$(ms "$(awk '$1 == "99%" {print $2}' "$out/web-$name.txt")")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out/web-$name.txt")
+  errors=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$out/web-$name.txt")
+  rows+=("$name|$rps|$p50|$p99|${non2xx:-0}|${errors:-0}")
+  eval "rps_$name=$rps"
+  echo "$name: $rps requests/s, p50 $p50 ms, p99 $p99 ms, non-2xx ${non2xx:-0}, socket errors ${errors:-0}"
+}
+
+msgs=$("$mlarc" count --archive "$archive" '' 2>/dev/null || echo "?")
+echo "== web: ${#paths[@]} search requests, wrk -t2 -c$conns -d${duration}s, archive $archive ($msgs messages)"
+run cgi lighttpd.conf.in
+run fastcgi lighttpd-fastcgi.conf.in
+ratio=$(awk -v a="$rps_fastcgi" -v b="$rps_cgi" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+{
+  echo "## Web: lighttpd + CGI vs FastCGI ($(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo
+  echo "wrk -t2 -c$conns -d${duration}s on 127.0.0.1, ${#paths[@]} search requests in turn, $msgs messages."
+  echo "Wall-clock figures: they depend on the load of the machine."
+  echo
+  echo "| server | requests/s | p50 ms | p99 ms | non-2xx | socket errors |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
+  echo
+  echo "FastCGI / CGI request rate: ${ratio}x (aim: >= 10x; p99 aim: < 50 ms; errors aim: 0)"
+} > "$out/web.md"
+cat "$out/web.md"
