@@ -62,6 +62,19 @@ inline std::filesystem::path corpus_dir(const std::string& sub) {
 
 } // namespace mlarc::test
 
+/// MLARC_UNDER_ASAN is 1 in an AddressSanitizer build (make -f Makefile.dist asan
+/// or the fuzz build), for the few tests too slow under it (each says why).
+#if defined(__SANITIZE_ADDRESS__)
+#define MLARC_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MLARC_UNDER_ASAN 1
+#endif
+#endif
+#ifndef MLARC_UNDER_ASAN
+#define MLARC_UNDER_ASAN 0
+#endif
+
 /// Skips the current test case (Catch2 v2 has no SKIP): prints the reason and returns.
 #define MLARC_SKIP_IF_NO_CORPUS(dir, sub)                                                          \
     auto dir = ::mlarc::test::corpus_dir(sub);                                                     \

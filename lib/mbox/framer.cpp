@@ -151,6 +151,7 @@ bool Framer::after_blank_line() const {
 }
 
 Status Framer::start(uint64_t start_offset) {
+    from_line_max_ = kMaxFromLine;
     if (start_offset > 0) {
         auto skipped = src_->skip(start_offset);
         if (!skipped) return skipped.error();
@@ -198,7 +199,13 @@ Status Framer::start(uint64_t start_offset) {
         }
         return {};
     }
-    if (envelope) return {};
+    if (envelope) {
+        // start() judged this line with the probe limit, so next() must read
+        // it with the same one: a first From_ line of 1001-4096 bytes is an
+        // envelope, not a reason to drop the file.
+        from_line_max_ = kMaxProbeLine;
+        return {};
+    }
     if (start_offset > 0)
         return make_error(Errc::bad_input,
                           cfg_.name + ": no From_ line at resume offset " +
@@ -276,7 +283,11 @@ void Framer::scan_body(RawMessage& m) {
 }
 
 bool Framer::frame_by_content_length(RawMessage& m) {
-    // Find the header block and its Content-Length.
+    // Find the header block and its Content-Length. The scan ends at the blank
+    // line, and also at the first line that is neither a field nor a
+    // continuation (such as the next From_ line): without that, messages with
+    // no blank line would each scan up to kMaxHeaderBytes ahead, quadratic in
+    // the file (tests/fuzz/regressions/fuzz_mbox-slow-mboxcl-no-blank-line.bin).
     size_t avail = ensure(std::min(kMaxHeaderBytes, cfg_.max_message_size));
     const char* b = buf_.get() + pos_;
     std::optional<uint64_t> length;
@@ -290,6 +301,7 @@ bool Framer::frame_by_content_length(RawMessage& m) {
             body = next;
             break;
         }
+        if (line.front() != ' ' && line.front() != '\t' && !is_header_line(line)) break;
         if (!length) length = content_length_of(line);
         i = next;
     }
@@ -369,8 +381,10 @@ Result<std::optional<RawMessage>> Framer::next() {
             return std::optional<RawMessage>(std::move(m));
         }
         // pos_ is at a From_ line accepted by start() or scan_body().
-        auto line = line_at(0, kMaxFromLine);
+        auto line = line_at(0, std::exchange(from_line_max_, kMaxFromLine));
         if (!line) { // cannot happen: the line was complete when accepted
+            warnings_.push_back(cfg_.name + ": From_ line at offset " + std::to_string(m.offset) +
+                                " could not be read again; the rest of the file is skipped");
             done_ = true;
             continue;
         }

@@ -79,6 +79,9 @@ class Framer {
     uint32_t next_flags_ = 0;           // flags earned by the From_ line at pos_
     std::string single_from_line_;      // single message: its From_ line, if any
     uint64_t single_offset_ = 0;        // single message: where it starts
+    // Longest From_ line next() accepts at pos_: the first line of a file may
+    // be up to kMaxProbeLine long (start() accepted it), later ones kMaxFromLine.
+    size_t from_line_max_ = 0;
     std::vector<std::string> warnings_;
 };
 

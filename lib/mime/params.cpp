@@ -194,9 +194,11 @@ HeaderParams parse_header_params(std::string_view s) {
         }
         extended[name.substr(0, star)].push_back(std::move(seg));
     }
-    for (auto& [name, segs] : extended) {
-        std::string text = assemble_2231(segs);
-        auto it = std::find_if(hp.params.begin(), hp.params.end(), [&](const MimeParam& p) { return p.name == name; });
+    for (auto& entry : extended) {
+        // Not a structured binding: clang 14 cannot capture one in a lambda.
+        const std::string& name = entry.first;
+        std::string text = assemble_2231(entry.second);
+        auto it = std::find_if(hp.params.begin(), hp.params.end(), [&name](const MimeParam& p) { return p.name == name; });
         if (it == hp.params.end()) {
             hp.params.push_back({name, std::move(text), true});
         } else if (!text.empty()) { // name*= wins over name=

@@ -641,6 +641,7 @@ Status check_query_text(std::string_view text) {
             continue;
         }
         // The start of a token (after blanks, '(' or a quote); skip +/- (love/hate).
+        const size_t token_start = i;
         size_t j = i;
         while (j < text.size() && (text[j] == '+' || text[j] == '-')) ++j;
         if (j < text.size() && text[j] == '*')
@@ -676,7 +677,9 @@ Status check_query_text(std::string_view text) {
         i = std::max(k, j);
         while (i < text.size() && !is_space(text[i]) && text[i] != '(' && text[i] != ')' && text[i] != '"')
             ++i;
-        if (i == j) ++i; // a lone character such as ':' or '+'
+        // A lone character such as ':' (not a '(' after "+": "+(a" must count
+        // the parenthesis; fuzz regression fuzz_query-plus-before-paren.bin).
+        if (i == token_start) ++i;
     }
     if (in_quote)
         return usage("the query has an unclosed quote (at offset " + std::to_string(quote_at) + ")",

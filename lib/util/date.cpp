@@ -618,13 +618,20 @@ ParsedDate parse_from_line_date(std::string_view from_line) {
     };
     size_t i = skip(skip(skip(0, true), false), true); // past the sender
     const size_t after_sender = i;
-    while (i < s.size()) {
+    // Each attempt parses the rest of the line, so the number of attempts is
+    // capped to keep the whole linear (a line of day names was quadratic:
+    // tests/fuzz/regressions/fuzz_date-slow-from-line-day-names.bin). Real
+    // From_ lines have their date at the first or second name.
+    constexpr int kMaxAttempts = 8;
+    int attempts = 0;
+    while (i < s.size() && attempts < kMaxAttempts) {
         const size_t end = skip(i, false);
         std::string_view word = s.substr(i, end - i);
         while (!word.empty() && word.back() == ',')
             word.remove_suffix(1);
         const std::string w = fold_word(word);
         if (month_number(w) || is_day_name(w)) {
+            ++attempts;
             ParsedDate d = parse_rfc5322_date(s.substr(i));
             if (d.ok) return d;
         }

@@ -8,11 +8,15 @@
 // to tests/fuzz/CMakeLists.txt and one line to the table below.
 #pragma once
 
+#include "fuzz/harness_cgi_request.hpp"
 #include "fuzz/harness_common.hpp"
 #include "fuzz/harness_date.hpp"
 #include "fuzz/harness_mbox.hpp"
 #include "fuzz/harness_mime.hpp"
+#include "fuzz/harness_query.hpp"
+#include "fuzz/harness_registry.hpp"
 #include "fuzz/harness_rfc2047_address.hpp"
+#include "fuzz/harness_roster.hpp"
 
 #include <string_view>
 
@@ -28,6 +32,10 @@ inline constexpr Harness kHarnesses[] = {
     {"mime", run_mime},
     {"rfc2047_address", run_rfc2047_address},
     {"date", run_date},
+    {"query", run_query},
+    {"cgi_request", run_cgi_request},
+    {"registry", run_registry},
+    {"roster", run_roster},
 };
 
 } // namespace mlarc::fuzz

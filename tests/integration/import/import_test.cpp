@@ -187,6 +187,31 @@ TEST_CASE("a second writer gets a clear 'locked' error", "[import]") {
     ::waitpid(child, &status, 0);
 }
 
+TEST_CASE("a message over the decoding time budget is quarantined and the import goes on", "[import][limits]") {
+    // The budget (ImportOptions::max_decode_seconds, 2 s by default) is checked
+    // when decoding returns. A negative budget makes every message exceed it
+    // deterministically; the path is the one a slow message takes.
+    TempDir t;
+    write_file(t / "a.mbox", msg("1@x", "One") + msg("2@x", "Two"));
+    ImportOptions o = opts_for(t, "l");
+    o.max_decode_seconds = -1.0;
+    ImportSummary sum;
+    REQUIRE(run_import(o, {t / "a.mbox"}, sum).ok());
+    check_balance(sum);
+    CHECK(sum.read == 2);
+    CHECK(sum.quarantined == 2);
+    CHECK(sum.stored == 0);
+    auto st = Store::open(t / "archive", Store::Mode::read_only);
+    REQUIRE(st.ok());
+    CHECK(q(*st, "SELECT count(*) FROM quarantine WHERE reason LIKE 'timeout: decoding took %'") == 2);
+    CHECK(q(*st, "SELECT count(*) FROM messages") == 0);
+    // With the default budget a new file imports normally afterwards.
+    write_file(t / "b.mbox", msg("3@x", "Three"));
+    ImportSummary again;
+    REQUIRE(run_import(opts_for(t, "l"), {t / "b.mbox"}, again).ok());
+    CHECK(again.stored == 1);
+}
+
 namespace {
 
 /// Canonical dump of a store: everything an import decides, without timings.

@@ -278,6 +278,33 @@ TEST_CASE("degenerate files", "[mbox]") {
             CHECK(r.warnings.size() == 1);
         }
     }
+    SECTION("a first From_ line of 1001-4096 bytes is an envelope, never dropped silently") {
+        // Was: 0 messages, no warning (tests/fuzz/regressions/fuzz_mbox-long-first-from-line.bin).
+        const std::string from = "From " + std::string(2000, 'a');
+        auto fuzzed = read_text(dir, from + "\nA:"); // the fuzz input's shape
+        CHECK_FALSE(fuzzed.open_error);
+        CHECK_FALSE(fuzzed.error);
+        REQUIRE(fuzzed.messages.size() == 1);
+        CHECK(fuzzed.messages[0].from_line == from);
+        CHECK(fuzzed.messages[0].raw == "A:");
+        CHECK((fuzzed.messages[0].flags & flag_truncated) != 0);
+        // Not a From_ line by itself (no date) and no header after it: refused.
+        auto alone = read_text(dir, from);
+        REQUIRE(alone.open_error);
+        CHECK(alone.open_error->code == Errc::bad_input);
+        const std::string text = from + "\nFrom: x\n\nbody\n\nFrom b Mon Jan  1 10:00:00 2001\n"
+                                        "From: y\n\nsecond\n";
+        auto r = read_text(dir, text);
+        CHECK_FALSE(r.open_error);
+        REQUIRE(r.messages.size() == 2);
+        CHECK(r.messages[0].from_line == from);
+        CHECK(r.messages[0].raw == "From: x\n\nbody\n");
+        CHECK(r.messages[1].raw == "From: y\n\nsecond\n");
+        // Past the probe limit the file is refused, with an error, not dropped.
+        auto longer = read_text(dir, "From " + std::string(5000, 'a') + "\nFrom: x\n\nbody\n");
+        REQUIRE(longer.open_error);
+        CHECK(longer.open_error->code == Errc::bad_input);
+    }
     SECTION("any 'From ' first line followed by a header opens an mbox") {
         auto r = read_text(dir, "From someone\nFrom: x\n\nbody\n");
         REQUIRE(r.messages.size() == 1);
@@ -448,5 +475,27 @@ TEST_CASE("garbage input never crashes or hangs", "[mbox]") {
                 REQUIRE(m.end_offset <= text.size());
             }
         }
+    }
+}
+
+// Hidden (not discovered by ctest's catch_discover_tests): registered on its
+// own in tests/CMakeLists.txt with a TIMEOUT, as these would hang when the
+// framing is quadratic instead of failing an assertion on a clock.
+TEST_CASE("mboxcl framing of messages without a blank line is linear", "[.linear]") {
+    TempDir dir;
+    // 60,000 messages of 46 bytes (2.8 MB) with no blank line: each message's
+    // Content-Length scan used to run 1 MiB ahead (about 3 minutes here).
+    std::string text;
+    const std::string one = "From a@b Mon Dec  1 00:00:18 2008\nSubject: x\n";
+    for (int i = 0; i < 60000; ++i)
+        text += one;
+    for (MboxFormat f : {MboxFormat::mboxcl, MboxFormat::mboxcl2}) {
+        OpenOptions o;
+        o.format = f;
+        auto r = read_text(dir, text, o);
+        CHECK_FALSE(r.open_error);
+        CHECK_FALSE(r.error);
+        REQUIRE(r.messages.size() == 60000);
+        CHECK(r.messages.back().raw == "Subject: x\n");
     }
 }
