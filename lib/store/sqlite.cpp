@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace mlarc::sql {
@@ -13,7 +14,10 @@ Error make_sqlite_error(int rc, std::string_view context, sqlite3* db) {
     std::string msg(context);
     msg += ": ";
     msg += (db != nullptr) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    switch (rc & 0xff) {
+    // ENOSPC can also surface as SQLITE_IOERR (e.g. growing the WAL index
+    // of a reader): the errno says what it was.
+    const bool enospc = db != nullptr && sqlite3_system_errno(db) == ENOSPC;
+    switch (enospc ? SQLITE_FULL : rc & 0xff) {
     case SQLITE_FULL: {
         // Say which file: the user has to know which file system is full.
         const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;

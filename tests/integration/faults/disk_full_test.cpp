@@ -53,7 +53,7 @@ const std::string& golden_first_import() {
 } // namespace
 
 TEST_CASE("import and its index update on a full disk fail cleanly and a re-run converges",
-          "[faults][disk-full][slow]") {
+          "[faults][disk-full]") {
     const std::string& golden = golden_first_import();
     // From "cannot even create the store" to "the index build runs out".
     for (long limit : {0L, 20000L, 200000L, 1000000L, 3000000L, 6000000L}) {
@@ -81,7 +81,7 @@ TEST_CASE("import and its index update on a full disk fail cleanly and a re-run 
 }
 
 TEST_CASE("mlarc index on a full disk fails cleanly and a re-run converges",
-          "[faults][disk-full][slow]") {
+          "[faults][disk-full]") {
     const std::string& golden = golden_first_import();
     for (long limit : {0L, 50000L, 500000L, 2000000L}) {
         mlarc::test::TempDir w;
@@ -109,7 +109,7 @@ TEST_CASE("mlarc index on a full disk fails cleanly and a re-run converges",
 }
 
 TEST_CASE("import on a real full tmpfs fails cleanly and converges once space is freed",
-          "[faults][disk-full][slow]") {
+          "[faults][disk-full]") {
     mlarc::test::TempDir w;
     const fs::path mnt = w / "tmpfs";
     fs::create_directories(mnt);

@@ -100,7 +100,7 @@ int every_fault_point(size_t cmd, const std::string& point) {
 
 } // namespace
 
-TEST_CASE("import killed before and after every SQLite commit converges", "[faults][kill][slow]") {
+TEST_CASE("import killed before and after every SQLite commit converges", "[faults][kill][kill-sqlite]") {
     if (!have_xapian_check()) WARN("xapian-check (package xapian-tools) is absent: index checks skipped");
     int killed = 0;
     for (size_t cmd : {0u, 3u})
@@ -110,7 +110,7 @@ TEST_CASE("import killed before and after every SQLite commit converges", "[faul
     CHECK(killed >= 40);
 }
 
-TEST_CASE("import killed after every Xapian commit converges", "[faults][kill][slow]") {
+TEST_CASE("import killed after every Xapian commit converges", "[faults][kill][kill-xapian]") {
     int killed = 0;
     for (size_t cmd = 0; cmd < 6; ++cmd)
         killed += every_fault_point(cmd, "xapian-commit-after");
@@ -125,7 +125,7 @@ TEST_CASE("import killed after every Xapian commit converges", "[faults][kill][s
 }
 
 TEST_CASE("import killed in the middle of commits at the Nth write converges",
-          "[faults][kill][slow]") {
+          "[faults][kill][kill-write]") {
     int killed = 0;
     for (size_t cmd : {0u, 2u}) {
         // 1, 2, 3, 5, 8, ... writes: dense at the start (creating the store,
@@ -142,7 +142,7 @@ TEST_CASE("import killed in the middle of commits at the Nth write converges",
     CHECK(killed >= 30);
 }
 
-TEST_CASE("import killed at random times converges", "[faults][kill][slow]") {
+TEST_CASE("import killed at random times converges", "[faults][kill][kill-random]") {
     const Golden& g = golden();
     std::mt19937 rng(7);
     int killed = 0, tries = 0;
@@ -159,7 +159,7 @@ TEST_CASE("import killed at random times converges", "[faults][kill][slow]") {
 }
 
 TEST_CASE("mlarc index --rebuild killed at the Nth write leaves the old index usable",
-          "[faults][kill][slow]") {
+          "[faults][kill][kill-rebuild]") {
     const Golden& g = golden();
     int killed = 0;
     for (long n = 1; n < 1000000; n = n + std::max(1L, n / 2)) {

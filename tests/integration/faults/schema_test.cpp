@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kFixture = fs::path(__FILE__).parent_path() / "fixtures" / "store-v1.sql";
+const fs::path kFixture = fs::path(MLARC_TEST_FAULT_FIXTURES) / "store-v1.sql";
 
 /// Creates ARCHIVE/store.sqlite from the version-1 fixture.
 void make_v1_store(const fs::path& archive) {

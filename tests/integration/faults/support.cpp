@@ -181,9 +181,11 @@ bool have_xapian_check() {
 std::string check_integrity(const fs::path& archive) {
     std::string problems;
     if (fs::exists(archive / "store.sqlite")) {
-        auto st = Store::open(archive, Store::Mode::read_only);
-        if (!st.ok()) return "store does not open: " + st.error().what();
-        auto q = st->db().prepare("PRAGMA integrity_check");
+        // The SQLite file itself: a store whose creation failed (schema
+        // version 0) is still a sound database, migrated by the next writer.
+        auto db = sql::Db::open(archive / "store.sqlite", sql::OpenMode::read_only);
+        if (!db.ok()) return "store does not open: " + db.error().what();
+        auto q = db->prepare("PRAGMA integrity_check");
         REQUIRE(q.ok());
         std::string res;
         while (*q->step()) res += q->text(0);

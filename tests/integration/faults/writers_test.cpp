@@ -123,7 +123,7 @@ TEST_CASE("mlarc import holds the writer lock between the import and the index u
 }
 
 TEST_CASE("searches keep answering during imports and index updates, never a missing message",
-          "[faults][readers][slow]") {
+          "[faults][readers]") {
     mlarc::test::TempDir w;
     const fs::path a = w / "archive";
     const auto cmds = workload(a);
