@@ -18,6 +18,7 @@ void register_report(CLI::App& app, int& status);
 
 /// Brings the index of `archive` up to date after an import (indexer/).
 /// Returns the exit status.
-int run_index_after_import(const std::string& archive, bool quiet);
+/// `batch`: documents per index commit, 0 for the default.
+int run_index_after_import(const std::string& archive, bool quiet, size_t batch = 0);
 
 } // namespace mlarc::cli

@@ -5,6 +5,8 @@
 #include "cli/commands.hpp"
 
 #include "ingest/importer.hpp"
+#include "util/fault.hpp"
+#include "util/lock.hpp"
 #include "util/strings.hpp"
 
 #include <unistd.h>
@@ -30,6 +32,7 @@ struct ImportArgs {
     bool count_only = false;
     double wait = 0;
     uint64_t stop_after = 0;
+    size_t index_batch = 0;
 };
 
 void print_text(const ImportSummary& s, std::ostream& out) {
@@ -99,6 +102,10 @@ int run(const ImportArgs& a) {
         return 0;
     }
     ImportSummary summary;
+    // The writer lock is held from the first store write to the last index
+    // commit: no other writer can run between the import and the index update.
+    std::optional<ArchiveLock> lock;
+    o.keep_lock = &lock;
     Status st = run_import(o, inputs, summary);
     if (a.json) print_json(summary, st, std::cout);
     else if (!a.quiet || !st.ok()) print_text(summary, std::cout);
@@ -106,8 +113,9 @@ int run(const ImportArgs& a) {
         std::cerr << "mlarc import: " << st.error().what() << '\n';
         return exit_code(st.error().code);
     }
+    fault_point("import-done"); // kill tests (util/fault.hpp)
     if (!a.no_index) {
-        int rc = run_index_after_import(o.archive, a.quiet || a.json);
+        int rc = run_index_after_import(o.archive, a.quiet || a.json, a.index_batch);
         if (rc != 0) return rc;
     }
     return 0;
@@ -137,6 +145,9 @@ void register_import(CLI::App& app, int& status) {
     sub->add_flag("--no-subject-threading", args->no_subject_threading,
                   "Never join header-less replies to threads by subject");
     sub->add_option("--stop-after", args->stop_after, "Stop after N messages (testing aid)")
+        ->group("");
+    sub->add_option("--index-batch", args->index_batch,
+                    "Documents per index commit (testing aid; default as `mlarc index`)")
         ->group("");
     sub->add_option("paths", args->paths, "mbox files (plain, .gz, .xz, .zst), Maildirs, directories")
         ->required();

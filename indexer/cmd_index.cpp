@@ -138,7 +138,14 @@ int run(const IndexArgs& a, bool take_lock) {
     o.progress = [&view](const IndexProgress& p) { view(p); };
     auto rep = index_archive(o);
     view.finish();
-    if (!rep.ok()) return fail(rep.error());
+    if (!rep.ok()) {
+        // A full disk: name the place, whichever step ran out of space.
+        Error e = rep.error();
+        const std::string where = (o.archive / "xapian").string();
+        if (e.code == Errc::disk_full && e.message.find(where) == std::string::npos)
+            e.message += " (search index " + where + ")";
+        return fail(e);
+    }
     if (!a.quiet) std::cout << summary_line(*rep) << '\n';
     if (a.stats) {
         auto s = index_stats(o.archive);
@@ -183,10 +190,11 @@ void register_index(CLI::App& app, int& status) {
     sub->callback([args, &status] { status = run(*args, true); });
 }
 
-int run_index_after_import(const std::string& archive, bool quiet) {
+int run_index_after_import(const std::string& archive, bool quiet, size_t batch) {
     IndexArgs a;
     a.archive = archive;
     a.quiet = quiet;
+    a.batch = batch;
     return run(a, false);
 }
 

@@ -12,6 +12,7 @@
 #include "index/shards.hpp"
 #include "index/xapian_db.hpp"
 #include "store/index_feed.hpp"
+#include "util/fault.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -161,6 +162,7 @@ class BatchWriter {
         if (++pending_ >= batch_) {
             db_.commit();
             pending_ = 0;
+            fault_point("xapian-commit-after"); // kill tests (util/fault.hpp)
             if (after_commit_) after_commit_(written_);
         }
     }
@@ -600,7 +602,10 @@ Result<IndexReport> run_index(const IndexOptions& opts) {
     if (!layout.ok()) return layout.error();
     rep.shards = *layout;
     BuilderOptions bo = have_index ? recorded_settings(p.live) : BuilderOptions{};
-    if (have_index && !opts.rebuild && *layout == index_shard_count(p.live)) {
+    // An index of an older schema is derived data: rebuilt, not refused (a
+    // newer one is refused by check_index_schema_version below).
+    const bool rebuild = opts.rebuild || (have_index && index_schema_is_older(p.live));
+    if (have_index && !rebuild && *layout == index_shard_count(p.live)) {
         int64_t last = 0;
         try {
             Xapian::Database rdb(p.live.string());
@@ -692,7 +697,7 @@ Result<IndexReport> index_archive(const IndexOptions& opts) {
     try {
         return run_index(opts);
     } catch (const Xapian::Error& e) {
-        return xapian_error(e, "update the search index");
+        return xapian_error(e, "update the search index " + index_path(opts.archive).string());
     } catch (const fs::filesystem_error& e) {
         return make_error(Errc::io, std::string("search index: ") + e.what());
     } catch (const std::bad_alloc&) {

@@ -29,7 +29,11 @@ Error xapian_error(const Xapian::Error& e, std::string_view what) {
                           "wait for the other `mlarc import` or `mlarc index` to finish, or pass "
                           "--wait SECONDS");
     if (err && std::string_view(err) == std::string_view(std::strerror(ENOSPC)))
-        return make_error(Errc::disk_full, msg, "free some disk space and run `mlarc index` again");
+        return make_error(Errc::disk_full,
+                          "disk full (no space left on device): cannot " + std::string(what) +
+                              ": " + e.get_description(),
+                          "free some disk space and run `mlarc index` again: the index keeps its "
+                          "last commit");
     if (type == "DatabaseVersionError") return make_error(Errc::schema, msg, kRebuildHint);
     if (type == "DatabaseCorruptError") return make_error(Errc::bad_input, msg, kRebuildHint);
     if (type == "DatabaseNotFoundError")
@@ -63,6 +67,15 @@ Status check_index_schema_version(const Xapian::Database& db) {
                           kRebuildHint);
     } catch (const Xapian::Error& e) {
         return xapian_error(e, "read the search index");
+    }
+}
+
+bool index_schema_is_older(const std::filesystem::path& path) {
+    try {
+        const Xapian::Database db(path.string());
+        return metadata_int(db, kMetaSchema) < kIndexSchemaVersion;
+    } catch (const Xapian::Error&) {
+        return false; // reported by whoever opens it next
     }
 }
 

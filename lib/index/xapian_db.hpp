@@ -46,6 +46,10 @@ Error xapian_error(const Xapian::Error& e, std::string_view what);
 /// errors.
 Status check_index_schema_version(const Xapian::Database& db);
 
+/// True when the index at `path` opens and carries a schema version older
+/// than kIndexSchemaVersion (or none): `mlarc index` then rebuilds it.
+bool index_schema_is_older(const std::filesystem::path& path);
+
 /// A metadata value of `db` as an integer (0 when absent or not a number).
 int64_t metadata_int(const Xapian::Database& db, std::string_view key);
 

@@ -569,6 +569,7 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
         if (opts.stop_after && summary.read >= static_cast<int64_t>(opts.stop_after)) break;
     }
     summary.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (opts.keep_lock) *opts.keep_lock = std::move(*lock); // held on for the index update
     return result;
 }
 

@@ -17,10 +17,12 @@
 
 #include "mbox/reader.hpp"
 #include "store/store.hpp"
+#include "util/lock.hpp"
 #include "util/result.hpp"
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,10 @@ struct ImportOptions {
     size_t max_message_size = 100u << 20;
     double max_decode_seconds = 2.0;  // a message whose decoding took longer is quarantined
     uint64_t stop_after = 0;          // testing aid: stop (as if killed) after N messages
+    /// When set, the archive lock is moved here when run_import() returns
+    /// (success or not) instead of being released, so that `mlarc import` keeps
+    /// it while it updates the index: no other writer can slip in between.
+    std::optional<ArchiveLock>* keep_lock = nullptr;
 };
 
 struct FileSummary {

@@ -1,9 +1,12 @@
 // Implementation of the SQLite RAII wrapper (see sqlite.hpp).
 #include "store/sqlite.hpp"
 
+#include "util/fault.hpp"
+
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace mlarc::sql {
@@ -12,9 +15,20 @@ Error make_sqlite_error(int rc, std::string_view context, sqlite3* db) {
     std::string msg(context);
     msg += ": ";
     msg += (db != nullptr) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    switch (rc & 0xff) {
-    case SQLITE_FULL:
-        return make_error(Errc::disk_full, msg, "free disk space and run the same command again");
+    // ENOSPC can also surface as SQLITE_IOERR (e.g. growing the WAL index
+    // of a reader): the errno says what it was.
+    const bool enospc = db != nullptr && sqlite3_system_errno(db) == ENOSPC;
+    switch (enospc ? SQLITE_FULL : rc & 0xff) {
+    case SQLITE_FULL: {
+        // Say which file: the user has to know which file system is full.
+        const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+        return make_error(Errc::disk_full,
+                          "disk full (no space left on device) writing " +
+                              std::string(file != nullptr && *file ? file : "the archive") + ": " +
+                              msg,
+                          "free disk space and run the same command again: it resumes from the "
+                          "last committed batch");
+    }
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return make_error(Errc::locked, msg, "another process is using the archive; try again");
@@ -225,8 +239,12 @@ Transaction::~Transaction() {
 }
 
 Status Transaction::commit() {
+    fault_point("sqlite-commit-before"); // kill tests (util/fault.hpp)
     auto st = db_->exec("COMMIT");
-    if (st.ok()) db_ = nullptr;
+    if (st.ok()) {
+        db_ = nullptr;
+        fault_point("sqlite-commit-after");
+    }
     return st;
 }
 

@@ -176,8 +176,12 @@ Result<Store> Store::open(const std::filesystem::path& dir, Mode mode, const Sto
         if (v->value_or(0) != store_schema_version())
             return make_error(Errc::schema,
                               "archive " + dir.string() + " has schema version " +
-                                  std::to_string(v->value_or(0)) + ", this mlarc uses " +
-                                  std::to_string(store_schema_version()),
+                                  std::to_string(v->value_or(0)) +
+                                  (v->value_or(0) > store_schema_version()
+                                       ? ", newer than this mlarc understands ("
+                                       : ", this mlarc uses ") +
+                                  std::to_string(store_schema_version()) +
+                                  (v->value_or(0) > store_schema_version() ? ")" : ""),
                               v->value_or(0) < store_schema_version()
                                   ? "run any writing command (e.g. mlarc import) to migrate it"
                                   : "use a newer mlarc");
