@@ -258,9 +258,10 @@ std::string indexable_text(std::string_view text) {
         const std::string_view line = text.substr(pos, eol - pos);
         pos = eol + 1;
         if (old_left > 0 || new_left > 0) {
-            // Inside a hunk: added and removed lines are what the patch says;
-            // context lines (' ', or empty where a mailer ate the blank) are
-            // unchanged code repeated in every revision of a patch.
+            // Inside a hunk: added, removed and context lines are all kept
+            // (users search for identifiers that only appear in the context,
+            // see tests/cli/notmuch_agreement.sh); the counts only tell where
+            // the hunk ends.
             const char c = line.empty() ? ' ' : line[0];
             if (c == '+' && new_left > 0) {
                 --new_left;
@@ -274,7 +275,7 @@ std::string indexable_text(std::string_view text) {
             }
             if (c == ' ' && old_left > 0 && new_left > 0) {
                 --old_left, --new_left;
-                out += '\n';
+                keep(line);
                 continue;
             }
             if (c == '\\') { // "\ No newline at end of file"
