@@ -53,6 +53,36 @@ bool looks_uuencoded(std::string_view line) {
     return true;
 }
 
+/// Reads an unsigned decimal at `pos` of `s`, advancing `pos`; false if none.
+bool read_count(std::string_view s, size_t& pos, long& out) {
+    const size_t start = pos;
+    out = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9' && pos - start < 9)
+        out = out * 10 + (s[pos++] - '0');
+    return pos > start;
+}
+
+/// A unified-diff hunk header "@@ -a[,b] +c[,d] @@ context": the old and new
+/// line counts (b and d, 1 when absent) and where the trailing context (the
+/// enclosing function, as git writes it) starts. False for anything else.
+bool parse_hunk_header(std::string_view line, long& old_lines, long& new_lines,
+                       size_t& context_at) {
+    if (line.substr(0, 4) != "@@ -") return false;
+    size_t pos = 4;
+    long n = 0;
+    if (!read_count(line, pos, n)) return false;
+    old_lines = 1;
+    if (pos < line.size() && line[pos] == ',' && !read_count(line, ++pos, old_lines)) return false;
+    if (line.substr(pos, 2) != " +") return false;
+    pos += 2;
+    if (!read_count(line, pos, n)) return false;
+    new_lines = 1;
+    if (pos < line.size() && line[pos] == ',' && !read_count(line, ++pos, new_lines)) return false;
+    if (line.substr(pos, 3) != " @@") return false;
+    context_at = pos + 3;
+    return true;
+}
+
 /// YYYYMM or YYYY of a UTC time, years 0-9999 (else empty).
 std::string date_part(int64_t utc, bool with_month) {
     const CivilTime t = civil_from_utc(utc);
@@ -214,20 +244,68 @@ std::string indexable_text(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     bool in_base64 = false;
+    bool git_diff = false;          // inside a "diff --git" file section
+    long old_left = 0, new_left = 0; // lines left in the current hunk
+    auto keep = [&](std::string_view line) {
+        for (char c : line)
+            out += c == '\0' ? ' ' : c;
+        out += '\n';
+    };
     size_t pos = 0;
     while (pos < text.size()) {
         size_t eol = text.find('\n', pos);
         if (eol == std::string_view::npos) eol = text.size();
         const std::string_view line = text.substr(pos, eol - pos);
         pos = eol + 1;
+        if (old_left > 0 || new_left > 0) {
+            // Inside a hunk: added, removed and context lines are all kept
+            // (users search for identifiers that only appear in the context,
+            // see tests/cli/notmuch_agreement.sh); the counts only tell where
+            // the hunk ends.
+            const char c = line.empty() ? ' ' : line[0];
+            if (c == '+' && new_left > 0) {
+                --new_left;
+                keep(line);
+                continue;
+            }
+            if (c == '-' && old_left > 0) {
+                --old_left;
+                keep(line);
+                continue;
+            }
+            if (c == ' ' && old_left > 0 && new_left > 0) {
+                --old_left, --new_left;
+                keep(line);
+                continue;
+            }
+            if (c == '\\') { // "\ No newline at end of file"
+                out += '\n';
+                continue;
+            }
+            old_left = new_left = 0; // malformed hunk: back to plain text
+        }
+        size_t context_at = 0;
+        if (parse_hunk_header(line, old_left, new_left, context_at)) {
+            keep(line.substr(context_at)); // the line numbers are not worth terms
+            continue;
+        }
+        if (line.substr(0, 11) == "diff --git ") {
+            git_diff = true; // the file names, once: the ---/+++/index lines repeat them
+            keep(line);
+            continue;
+        }
+        if (git_diff && (line.substr(0, 6) == "index " || line.substr(0, 4) == "--- " ||
+                         line.substr(0, 4) == "+++ ")) {
+            out += '\n';
+            continue;
+        }
+        git_diff = git_diff && !line.empty() && line.substr(0, 3) != "-- ";
         in_base64 = looks_base64(line, !in_base64);
         if (in_base64 || is_quoted_line(line) || looks_uuencoded(line)) {
             out += '\n';
             continue;
         }
-        for (char c : line)
-            out += c == '\0' ? ' ' : c;
-        out += '\n';
+        keep(line);
     }
     return out;
 }

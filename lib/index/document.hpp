@@ -59,7 +59,11 @@ DocData doc_data_of(const FeedMessage& m);
 
 /// Text as it is indexed: lines quoting another message (first non-blank
 /// character '>') and runs of base64/uuencode-looking lines are dropped, NUL
-/// bytes become spaces. The "On ... wrote:" attribution line is kept.
+/// bytes become spaces. The "On ... wrote:" attribution line is kept. In
+/// patches (unified diffs), the line numbers of a hunk's "@@" header and,
+/// after a "diff --git" line, the "index"/"---"/"+++" lines (which repeat its
+/// file names) are dropped; the hunk's lines, the function named in the "@@"
+/// header and the "diff --git" line are kept.
 std::string indexable_text(std::string_view text);
 
 } // namespace mlarc

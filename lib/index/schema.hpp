@@ -39,7 +39,8 @@
 // '>': they repeat the parent, which is indexed itself; the "On ... wrote:"
 // attribution line stays), base64/uuencode-looking lines, words longer than 64
 // bytes, the other headers (lists, recipients and dates have their own
-// fields).
+// fields), and in patches the "@@" line numbers and the index/---/+++ lines
+// after "diff --git" (indexable_text()).
 //
 // Value slots hold sortable_serialise()d numbers: 0 date (UTC seconds; date
 // ranges and sorting), 1 thread id (the collapse key: one hit per thread),

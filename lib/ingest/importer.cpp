@@ -329,17 +329,15 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     // recognise an mbox that only grew.
     auto ident = identify(abs, *found && (*found)->size > 0 ? (*found)->size : 65536);
     if (!ident.ok()) return ident.error();
+    // A new file gets its `sources` row only once it has opened as mail, so a
+    // README skipped in a corpus directory leaves no row behind.
     SourceInfo src;
     if (*found) {
         src = **found;
     } else {
-        SourceInfo s;
-        s.path = fs.path;
-        s.list_id = list_.id;
-        s.format = std::string(mbox_format_name(opts_.format));
-        auto c = store_.create_source(s);
-        if (!c.ok()) return c.error();
-        src = *c;
+        src.path = fs.path;
+        src.list_id = list_.id;
+        src.format = std::string(mbox_format_name(opts_.format));
     }
     const bool same_head = src.head_hash == ident->head_hash && ident->size >= src.size;
     if (src.complete && same_head && ident->size == src.size && src.list_id == list_.id) {
@@ -384,6 +382,11 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
         return {};
     }
     if (!opened.ok()) return opened.error();
+    if (!*found) {
+        auto c = store_.create_source(src);
+        if (!c.ok()) return c.error();
+        src.id = c->id;
+    }
     MessageSource& source = **opened;
     auto log_id = store_.log_begin(src.id, start);
     if (!log_id.ok()) return log_id.error();
@@ -415,16 +418,25 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
                 else next = std::move(*nb);
             }
             auto decoded = pending.get();
-            if (auto st = store_batch(decoded, src, pending_end, fs); !st.ok()) {
+            const uint64_t decoded_end = pending_end;
+            // Start decoding the next batch before storing this one, so the
+            // decode threads and the SQLite writer run at the same time.
+            const bool more = result.ok() && !eof && !stopping && !(next.raw.empty() && next.eof);
+            if (more) {
+                pending_end = next.end_offset ? next.end_offset : pending_end;
+                pending = launch(std::move(next.raw));
+            }
+            if (auto st = store_batch(decoded, src, decoded_end, fs); !st.ok()) {
                 result = st;
+                if (more) pending.wait(); // the decode threads use opts_ and deliverables_
                 break;
             }
             progress.update(source.bytes_done(), static_cast<uint64_t>(fs.read));
-            if (!result.ok() || eof || stopping) break;
+            if (!more) {
+                if (result.ok() && !stopping) eof = eof || next.eof;
+                break;
+            }
             eof = next.eof;
-            if (next.raw.empty() && eof) break;
-            pending_end = next.end_offset ? next.end_offset : pending_end;
-            pending = launch(std::move(next.raw));
         }
     }
     progress.finish();

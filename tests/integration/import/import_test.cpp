@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -162,6 +163,32 @@ TEST_CASE("bad input gives clear errors", "[import]") {
     auto junk = run_import(opts_for(t, "l"), {t / "junk.bin"}, s2);
     REQUIRE_FALSE(junk.ok());
     CHECK(junk.error().code == Errc::bad_input);
+}
+
+TEST_CASE("a README in a corpus directory is skipped with a warning and leaves no source row",
+          "[import]") {
+    TempDir t;
+    std::filesystem::create_directories(t / "corpus");
+    write_file(t / "corpus" / "a.mbox", msg("1@x", "A") + msg("2@x", "B"));
+    write_file(t / "corpus" / "README.md", "# About this corpus\n\nNot mail.\n");
+    for (int run = 0; run < 2; ++run) {
+        ImportSummary s;
+        REQUIRE(run_import(opts_for(t, "l"), {t / "corpus"}, s).ok());
+        check_balance(s);
+        REQUIRE(s.files.size() == 2);
+        const auto readme = std::find_if(s.files.begin(), s.files.end(), [](const FileSummary& f) {
+            return f.path.find("README.md") != std::string::npos;
+        });
+        REQUIRE(readme != s.files.end());
+        CHECK(readme->status == "skipped");
+        CHECK(readme->read == 0);
+        CHECK_FALSE(readme->warnings.empty());
+        CHECK(s.stored == (run == 0 ? 2 : 0));
+        auto st = Store::open(t / "archive", Store::Mode::read_only);
+        REQUIRE(st.ok());
+        CHECK(q(*st, "SELECT count(*) FROM sources") == 1);
+        CHECK(q(*st, "SELECT count(*) FROM sources WHERE path LIKE '%README.md'") == 0);
+    }
 }
 
 TEST_CASE("a second writer gets a clear 'locked' error", "[import]") {

@@ -122,6 +122,51 @@ TEST_CASE("indexable_text drops quotes, base64 runs, uuencode and NUL", "[index]
     CHECK(out.find("0123456789abcdef0123456789abcdef01234567") != std::string::npos);
 }
 
+TEST_CASE("indexable_text keeps a patch's lines, drops its @@ numbers and repeated file names",
+          "[index][document]") {
+    const std::string patch = "Fix the cache flush.\n"
+                              "\n"
+                              "diff --git a/arch/mips/mm/cache.c b/arch/mips/mm/cache.c\n"
+                              "index 0a1b2c3d4e..5f6a7b8c9d 100644\n"
+                              "--- a/arch/mips/mm/cache.c\n"
+                              "+++ b/arch/mips/mm/cache.c\n"
+                              "@@ -10,4 +10,4 @@ void flushcachefunc(void)\n"
+                              " unchangedcontext();\n"
+                              "-removedline();\n"
+                              "+addedline();\n"
+                              "\n"
+                              " trailingcontext();\n"
+                              "\\ No newline at end of file\n"
+                              "-- \n"
+                              "2.7.4 signaturetext\n"
+                              " indented prose after the patch\n";
+    const std::string out = indexable_text(patch);
+    CHECK(out.find("Fix the cache flush.") != std::string::npos);
+    CHECK(out.find("diff --git a/arch/mips/mm/cache.c") != std::string::npos);
+    CHECK(out.find("0a1b2c3d4e") == std::string::npos);
+    CHECK(out.find("--- a/arch") == std::string::npos);
+    CHECK(out.find("+++ b/arch") == std::string::npos);
+    CHECK(out.find("flushcachefunc") != std::string::npos);
+    CHECK(out.find("-10,4") == std::string::npos);
+    CHECK(out.find("unchangedcontext") != std::string::npos);
+    CHECK(out.find("trailingcontext") != std::string::npos);
+    CHECK(out.find("removedline") != std::string::npos);
+    CHECK(out.find("addedline") != std::string::npos);
+    // After the hunk's line counts are used up, text is plain text again.
+    CHECK(out.find("signaturetext") != std::string::npos);
+    CHECK(out.find("indented prose after the patch") != std::string::npos);
+}
+
+TEST_CASE("indexable_text treats a malformed hunk as text", "[index][document]") {
+    // Counts say 3 lines but the body stops after one: what follows is text.
+    const std::string text = "@@ -1,3 +1,3 @@\n context1\nplain words here\n @@ not a hunk\n";
+    const std::string out = indexable_text(text);
+    CHECK(out.find("-1,3") == std::string::npos);
+    CHECK(out.find("context1") != std::string::npos);
+    CHECK(out.find("plain words here") != std::string::npos);
+    CHECK(out.find("@@ not a hunk") != std::string::npos);
+}
+
 TEST_CASE("builder: over-long words are skipped, long ids hashed, terms <= 245",
           "[index][document]") {
     FeedMessage m = sample();
