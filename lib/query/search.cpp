@@ -292,10 +292,26 @@ std::vector<int64_t> threads_of(Xapian::Database& db, std::vector<Xapian::docid>
     return out;
 }
 
+/// True for one local database. DocidSpy is only valid there: over shards a
+/// match spy sees each shard's own docids, and a remote shard cannot run a
+/// spy that has no serialisation (Xapian's remote protocol).
+bool single_database(const Xapian::Database& db) {
+    return db.size() == 1;
+}
+
 std::vector<int64_t> matching_threads(Xapian::Database& db, const Xapian::Query& q) {
-    DocidSpy spy;
+    if (single_database(db)) {
+        DocidSpy spy;
+        spy_all(db, q, spy);
+        return threads_of(db, std::move(spy.ids));
+    }
+    Xapian::ValueCountMatchSpy spy(kSlotThread); // serialisable: works on remote shards
     spy_all(db, q, spy);
-    return threads_of(db, std::move(spy.ids));
+    std::vector<int64_t> out;
+    for (auto v = spy.values_begin(); v != spy.values_end(); ++v)
+        out.push_back(thread_of_value(*v));
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 /// The documents of one result page, in display order, with the totals and
@@ -338,7 +354,7 @@ Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptio
     // exact total): the spy keeps their ids, so counting the threads needs no
     // second pass over the query.
     DocidSpy spy;
-    e.add_matchspy(&spy);
+    if (single_database(db)) e.add_matchspy(&spy); // else matching_threads() below
     const size_t need = o.offset + o.limit;
     Xapian::doccount want = static_cast<Xapian::doccount>(std::max<size_t>(64, need * 4));
     Page p;

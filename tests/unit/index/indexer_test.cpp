@@ -362,29 +362,43 @@ TEST_CASE("index: readers keep working while the writer commits", "[index][index
     CHECK(reads > 0);
 }
 
-TEST_CASE("index: schema mismatch is refused until --rebuild", "[index][indexer][schema]") {
+TEST_CASE("index: an older index schema is rebuilt, a newer one refused until --rebuild",
+          "[index][indexer][schema]") {
     TestArchive a;
     a.add_many(3);
     a.index();
-    {
+    auto set_schema = [&](const std::string& v) {
         Xapian::WritableDatabase db(index_path(a.path()).string(), Xapian::DB_OPEN);
-        db.set_metadata(std::string(kMetaSchema), "0");
+        db.set_metadata(std::string(kMetaSchema), v);
         db.commit();
-    }
+    };
+    // Older: readers refuse it with the hint; the indexer rebuilds it (derived data).
+    set_schema("0");
     a.add_many(2, "later");
-    auto r = index_archive(a.options());
-    REQUIRE(!r.ok());
-    CHECK(r.error().code == Errc::schema);
-    CHECK(r.error().hint == "run `mlarc index --rebuild`");
     auto reader = IndexReader::open(a.path());
     REQUIRE(!reader.ok());
     CHECK(reader.error().code == Errc::schema);
+    CHECK(reader.error().hint == "run `mlarc index --rebuild`");
+    auto r = index_archive(a.options());
+    REQUIRE(r.ok());
+    CHECK(r->rebuilt);
+    CHECK(r->indexed == 5);
+    CHECK(IndexReader::open(a.path()).ok());
+
+    // Newer: made by a later mlarc; refused by the indexer and readers alike.
+    set_schema(std::to_string(kIndexSchemaVersion + 1));
+    a.add_many(1, "newest");
+    r = index_archive(a.options());
+    REQUIRE(!r.ok());
+    CHECK(r.error().code == Errc::schema);
+    CHECK(r.error().hint == "run `mlarc index --rebuild`");
+    CHECK_FALSE(IndexReader::open(a.path()).ok());
 
     IndexOptions o = a.options();
     o.rebuild = true;
     const auto rep = a.index(o);
     CHECK(rep.rebuilt);
-    CHECK(rep.indexed == 5);
+    CHECK(rep.indexed == 6);
     CHECK(IndexReader::open(a.path()).ok());
 }
 
