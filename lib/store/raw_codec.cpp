@@ -3,6 +3,8 @@
 
 #include <zstd.h>
 
+#include <memory>
+
 namespace mlarc {
 
 EncodedRaw encode_raw(std::string_view raw) {
@@ -11,7 +13,17 @@ EncodedRaw encode_raw(std::string_view raw) {
         out.bytes.assign(raw);
         return out;
     }
-    thread_local ZSTD_CCtx* cctx = ZSTD_createCCtx(); // one per import worker, lives as long
+    // One context per thread, freed when the thread ends (import workers are
+    // started per batch: a bare pointer here leaked one context per worker).
+    struct FreeCCtx {
+        void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+    };
+    thread_local std::unique_ptr<ZSTD_CCtx, FreeCCtx> ctx(ZSTD_createCCtx());
+    ZSTD_CCtx* cctx = ctx.get();
+    if (!cctx) {
+        out.bytes.assign(raw);
+        return out;
+    }
     std::string buf(ZSTD_compressBound(raw.size()), '\0');
     size_t n = ZSTD_compressCCtx(cctx, buf.data(), buf.size(), raw.data(), raw.size(), 1);
     if (ZSTD_isError(n) || n >= raw.size()) {
