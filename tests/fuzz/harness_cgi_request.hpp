@@ -28,8 +28,8 @@
 namespace mlarc::fuzz {
 namespace cgi_harness {
 
-inline constexpr std::array<std::string_view, 11> kWhitelist = {
-    "q", "list", "author", "from", "to", "since", "until", "page", "n", "sort", "format"};
+inline constexpr std::array<std::string_view, 12> kWhitelist = {
+    "q", "list", "wg", "author", "from", "to", "since", "until", "page", "n", "sort", "format"};
 
 inline bool clean(std::string_view s) {
     return is_valid_utf8(s) && s.find('\0') == std::string_view::npos;
