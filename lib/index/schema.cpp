@@ -21,18 +21,6 @@ bool is_upper(char c) {
     return c >= 'A' && c <= 'Z';
 }
 
-std::vector<std::string_view> names_of(const IndexField& f) {
-    std::vector<std::string_view> out{f.name};
-    std::string_view a = f.aliases;
-    while (!a.empty()) {
-        const size_t sp = a.find(' ');
-        if (sp != 0) out.push_back(a.substr(0, sp));
-        if (sp == std::string_view::npos) break;
-        a.remove_prefix(sp + 1);
-    }
-    return out;
-}
-
 /// Length of `s` cut to at most `max` bytes without splitting a UTF-8 sequence.
 size_t utf8_cut(std::string_view s, size_t max) {
     if (s.size() <= max) return s.size();
@@ -95,9 +83,21 @@ struct Reader {
 
 } // namespace
 
+std::vector<std::string_view> field_names(const IndexField& f) {
+    std::vector<std::string_view> out{f.name};
+    std::string_view a = f.aliases;
+    while (!a.empty()) {
+        const size_t sp = a.find(' ');
+        if (sp != 0) out.push_back(a.substr(0, sp));
+        if (sp == std::string_view::npos) break;
+        a.remove_prefix(sp + 1);
+    }
+    return out;
+}
+
 const IndexField* find_index_field(std::string_view name) {
     for (const auto& f : kIndexFields)
-        for (auto n : names_of(f))
+        for (auto n : field_names(f))
             if (n == name) return &f;
     return nullptr;
 }
@@ -111,7 +111,7 @@ std::vector<std::string> check_index_schema() {
     std::set<int> slots;
     int default_text = 0;
     for (const auto& f : kIndexFields) {
-        for (auto n : names_of(f)) {
+        for (auto n : field_names(f)) {
             if (n.empty()) bad(f, "empty query name");
             for (char c : n)
                 if (!(c >= 'a' && c <= 'z') && c != '_') bad(f, "query name not [a-z_]+");

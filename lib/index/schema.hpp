@@ -182,6 +182,8 @@ constexpr std::string_view prefix_of(FieldId id) {
 
 /// The field called `name` (or one of its aliases); nullptr if none.
 const IndexField* find_index_field(std::string_view name);
+/// A field's query names: its name, then its aliases.
+std::vector<std::string_view> field_names(const IndexField& f);
 
 /// Problems with the table (duplicate names, prefixes or slots, a prefix that
 /// breaks Omega's conventions...), one line each; empty when consistent.

@@ -49,18 +49,6 @@ bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::vector<std::string_view> names_of(const IndexField& f) {
-    std::vector<std::string_view> out{f.name};
-    std::string_view a = f.aliases;
-    while (!a.empty()) {
-        const size_t sp = a.find(' ');
-        if (sp != 0) out.push_back(a.substr(0, sp));
-        if (sp == std::string_view::npos) break;
-        a.remove_prefix(sp + 1);
-    }
-    return out;
-}
-
 /// The pseudo-field "wg" maps working-group numbers to list: terms.
 constexpr std::string_view kWgName = "wg";
 
@@ -152,7 +140,7 @@ class Compiler {
         stem_all_ = index.stemming == "all";
         setup(qp_);
         for (const auto& f : kIndexFields) {
-            for (auto name : names_of(f)) {
+            for (auto name : field_names(f)) {
                 const std::string n(name);
                 if (f.kind == FieldKind::text && !f.exact) {
                     qp_.add_prefix(n, std::string(f.prefix));
@@ -594,7 +582,7 @@ const std::vector<std::string>& known_prefixes() {
     static const std::vector<std::string> names = [] {
         std::set<std::string> s{std::string(kWgName)};
         for (const auto& f : kIndexFields)
-            for (auto n : names_of(f)) s.emplace(n);
+            for (auto n : field_names(f)) s.emplace(n);
         return std::vector<std::string>(s.begin(), s.end());
     }();
     return names;
