@@ -158,8 +158,9 @@ int run_export(const QuarantineArgs& a) {
         if (!*m) return fail("export", no_entry(id));
         const std::string msg = unescape((*m)->second, escaping_of((*m)->first));
         std::string chunk = from_line((*m)->first.created_at) + escape_mboxrd(msg);
+        const bool crlf = msg.size() >= 2 && msg.compare(msg.size() - 2, 2, "\r\n") == 0;
         if (msg.empty() || msg.back() != '\n') chunk += '\n';
-        chunk += '\n';
+        chunk += crlf ? "\r\n" : "\n";
         out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
         ++written;
     }
