@@ -21,7 +21,6 @@ struct Msg {
     std::string mid;
     std::vector<std::string> references;
     std::string body = "body text";
-    std::string content_hash; // default: from mid and body
 };
 
 class Fixture {
@@ -66,7 +65,7 @@ class Fixture {
         in.parsed.attachments = {Attachment{2, "a.txt", "text/plain", 3}};
         in.parsed.headers = {{"Subject", in.parsed.subject}};
         in.mid = m.mid;
-        in.content_hash = m.content_hash.empty() ? "hash-" + m.mid + "-" + m.body : m.content_hash;
+        in.content_hash = "hash-" + m.mid + "-" + m.body;
         in.date_utc = 1514764800;
         in.date_source = "header";
         in.raw_encoded = "raw bytes of " + m.mid;
