@@ -15,6 +15,8 @@ void register_index(CLI::App& app, int& status);
 void register_search(CLI::App& app, int& status);
 void register_subscribers(CLI::App& app, int& status);
 void register_report(CLI::App& app, int& status);
+void register_purge(CLI::App& app, int& status);      // search/cmd_purge.cpp
+void register_quarantine(CLI::App& app, int& status); // search/cmd_quarantine.cpp
 
 /// Brings the index of `archive` up to date after an import (indexer/).
 /// Returns the exit status.

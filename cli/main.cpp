@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
     mlarc::cli::register_search(app, status);
     mlarc::cli::register_subscribers(app, status);
     mlarc::cli::register_report(app, status);
+    mlarc::cli::register_purge(app, status);
+    mlarc::cli::register_quarantine(app, status);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

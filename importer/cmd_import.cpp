@@ -1,7 +1,8 @@
 // `mlarc import`: reads mbox files, Maildirs and directories of them into the
 // archive's store, then (unless --no-index) brings the search index up to date.
-// Prints a per-file summary (read, stored, duplicates, quarantined), as JSON
-// with --json; read = stored + duplicates + quarantined always holds.
+// Prints a per-file summary (read, stored, duplicates, quarantined, and purged
+// when a message purged earlier was skipped), as JSON with --json;
+// read = stored + duplicates + quarantined + purged always holds.
 #include "cli/commands.hpp"
 
 #include "ingest/importer.hpp"
@@ -41,12 +42,15 @@ void print_text(const ImportSummary& s, std::ostream& out) {
         if (f.status != "unchanged")
             out << ", read " << f.read << ", stored " << f.stored << ", duplicates " << f.duplicates
                 << ", quarantined " << f.quarantined;
+        if (f.purged) out << ", purged " << f.purged;
         out << '\n';
         for (const auto& w : f.warnings) out << "  warning: " << w << '\n';
         if (!f.error.empty()) out << "  error: " << f.error << '\n';
     }
     out << "total: read " << s.read << ", stored " << s.stored << ", duplicates " << s.duplicates
-        << ", quarantined " << s.quarantined << " in " << s.seconds << " s";
+        << ", quarantined " << s.quarantined;
+    if (s.purged) out << ", purged " << s.purged;
+    out << " in " << s.seconds << " s";
     if (s.seconds > 0 && s.read > 0)
         out << " (" << static_cast<int64_t>(static_cast<double>(s.read) / s.seconds) << " msg/s)";
     out << '\n';
@@ -54,7 +58,8 @@ void print_text(const ImportSummary& s, std::ostream& out) {
 
 void print_json(const ImportSummary& s, const Status& st, std::ostream& out) {
     out << "{\"read\":" << s.read << ",\"stored\":" << s.stored << ",\"duplicates\":"
-        << s.duplicates << ",\"quarantined\":" << s.quarantined << ",\"seconds\":" << s.seconds
+        << s.duplicates << ",\"quarantined\":" << s.quarantined << ",\"purged\":" << s.purged
+        << ",\"seconds\":" << s.seconds
         << ",\"bytes\":" << s.bytes << ",\"ok\":" << (st.ok() ? "true" : "false");
     if (!st.ok()) out << ",\"error\":\"" << json_escape(st.error().what()) << '"';
     out << ",\"files\":[";
@@ -63,7 +68,7 @@ void print_json(const ImportSummary& s, const Status& st, std::ostream& out) {
         out << (i ? "," : "") << "{\"path\":\"" << json_escape(f.path) << "\",\"status\":\""
             << f.status << "\",\"read\":" << f.read << ",\"stored\":" << f.stored
             << ",\"duplicates\":" << f.duplicates << ",\"quarantined\":" << f.quarantined
-            << ",\"warnings\":[";
+            << ",\"purged\":" << f.purged << ",\"warnings\":[";
         for (size_t k = 0; k < f.warnings.size(); ++k)
             out << (k ? "," : "") << '"' << json_escape(f.warnings[k]) << '"';
         out << "]";

@@ -5,6 +5,7 @@
 #include "mime/decode.hpp"
 #include "registry/extract.hpp"
 #include "registry/registry.hpp"
+#include "store/purge.hpp"
 #include "store/raw_codec.hpp"
 #include "util/date.hpp"
 #include "util/lock.hpp"
@@ -21,6 +22,7 @@
 #include <future>
 #include <map>
 #include <thread>
+#include <unordered_set>
 #include <variant>
 
 namespace mlarc {
@@ -226,6 +228,8 @@ class Importer {
     /// Imports one file or Maildir. `from_dir`: found inside a directory, where
     /// a file that is not mail (a README, say) is skipped with a warning.
     Status import_path(const std::filesystem::path& input, bool from_dir);
+    /// Messages with these purge_identity_key()s are skipped, counted as purged.
+    void skip_purged(std::unordered_set<std::string> keys) { purged_ = std::move(keys); }
 
   private:
     Result<Batch> read_batch(MessageSource& src);
@@ -243,6 +247,7 @@ class Importer {
     std::map<std::string, int64_t> list_ids_; // lists ensured in the store, by name
     unsigned jobs_;
     uint64_t total_read_ = 0;
+    std::unordered_set<std::string> purged_; // store/purge.hpp purged_identities()
 };
 
 Result<Batch> Importer::read_batch(MessageSource& src) {
@@ -287,7 +292,7 @@ Status Importer::store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uin
     auto lists = message_lists(decoded); // before the batch: a list row is kept either way
     if (!lists.ok()) return lists.error();
     MLARC_TRY_STATUS(store_.begin_batch());
-    int64_t stored = 0, dups = 0, quar = 0;
+    int64_t stored = 0, dups = 0, quar = 0, purged = 0;
     size_t index = 0;
     for (auto& d : decoded) {
         const int64_t list_id = (*lists)[index++];
@@ -298,6 +303,10 @@ Status Importer::store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uin
             continue;
         }
         auto& m = std::get<IncomingMessage>(d);
+        if (!purged_.empty() && purged_.count(purge_identity_key(m.mid, m.content_hash))) {
+            ++purged;
+            continue;
+        }
         auto r = store_.add_message(m, list_id, src.id);
         if (!r.ok()) {
             Error e = r.error();
@@ -311,7 +320,8 @@ Status Importer::store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uin
     src.done_offset = end_offset;
     if (auto st = store_.save_source(src); !st.ok()) return store_.rollback_batch(), st.error();
     if (auto st = store_.commit_batch(); !st.ok()) return st.error();
-    fs.read += stored + dups + quar;
+    fs.read += stored + dups + quar + purged;
+    fs.purged += purged;
     fs.stored += stored;
     fs.duplicates += dups;
     fs.quarantined += quar;
@@ -448,6 +458,7 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     }
     (void)store_.log_end(*log_id, src.done_offset, fs.read, fs.stored, fs.duplicates,
                          fs.quarantined, completed ? "complete" : (result.ok() ? "stopped" : "error"));
+    if (fs.purged) (void)log_purged(store_, *log_id, fs.purged);
     if (!result.ok()) {
         fs.status = "error";
         fs.error = result.error().what();
@@ -456,6 +467,7 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     summary_.stored += fs.stored;
     summary_.duplicates += fs.duplicates;
     summary_.quarantined += fs.quarantined;
+    summary_.purged += fs.purged;
     summary_.bytes += src.done_offset - start;
     summary_.files.push_back(std::move(fs));
     return result;
@@ -568,6 +580,9 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
         if (auto reg = load_registry(*dir); reg.ok()) deliverables = std::move(reg->deliverables);
     Importer imp(opts, *store, *list, summary, std::move(deliverables),
                  ListRouter(fallback, known));
+    auto purged = purged_identities(*store);
+    if (!purged.ok()) return purged.error();
+    imp.skip_purged(std::move(*purged));
     Status result;
     for (const auto& [f, from_dir] : files) {
         auto st = imp.import_path(f, from_dir);

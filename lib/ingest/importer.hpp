@@ -11,8 +11,10 @@
 // gives the same database as an uninterrupted one.
 //
 // Nothing is lost: every message framed is counted as read and ends up stored,
-// recognised as a duplicate, or quarantined with a reason;
-// read == stored + duplicates + quarantined for every file and in total.
+// recognised as a duplicate, quarantined with a reason, or skipped because it
+// was purged (`mlarc purge`, store/purge.hpp: a purged message never comes
+// back); read == stored + duplicates + quarantined + purged for every file and
+// in total.
 #pragma once
 
 #include "mbox/reader.hpp"
@@ -51,6 +53,7 @@ struct ImportOptions {
 struct FileSummary {
     std::string path;
     int64_t read = 0, stored = 0, duplicates = 0, quarantined = 0;
+    int64_t purged = 0; // skipped: purged from the archive earlier
     std::string status; // imported | unchanged | resumed | error
     std::string error;
     std::vector<std::string> warnings;
@@ -59,6 +62,7 @@ struct FileSummary {
 struct ImportSummary {
     std::vector<FileSummary> files;
     int64_t read = 0, stored = 0, duplicates = 0, quarantined = 0;
+    int64_t purged = 0;
     double seconds = 0;
     uint64_t bytes = 0; // uncompressed bytes framed
 };

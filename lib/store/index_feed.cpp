@@ -6,6 +6,8 @@
 // per id.
 #include "store/index_feed.hpp"
 
+#include "store/rows.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -48,15 +50,7 @@ std::string json_int_array(std::span<const int64_t> ids) {
     return out;
 }
 
-/// Steps `q` to the end, calling row(q) for each row.
-template <typename F> Status for_each_row(sql::Stmt& q, F&& row) {
-    for (;;) {
-        auto r = q.step();
-        if (!r.ok()) return r.error();
-        if (!*r) return {};
-        row(q);
-    }
-}
+using sql::for_each_row;
 
 /// Runs `sql` (with ?1 = JSON array of ids, first column = message id) and
 /// hands each row to fill(message, q); rows are matched to `msgs` (sorted by

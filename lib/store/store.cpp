@@ -22,6 +22,12 @@ const Migration kMigrations[] = {
 #include "store/migrations.inc"
 };
 
+/// The highest message id ever given: a purged message's id (kept in
+/// tombstones) is never given to another message.
+constexpr const char* kMaxIdSql =
+    "SELECT max(coalesce((SELECT max(id) FROM messages), 0), "
+    "coalesce((SELECT max(message_id) FROM tombstones), 0))";
+
 int64_t now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -196,7 +202,7 @@ Result<Store> Store::open(const std::filesystem::path& dir, Mode mode, const Sto
     impl->db = std::move(*db);
     MLARC_TRY_STATUS(impl->migrate());
     MLARC_TRY_STATUS(impl->db.exec("PRAGMA wal_autocheckpoint=8192"));
-    auto mx = impl->db.query_int("SELECT max(id) FROM messages");
+    auto mx = impl->db.query_int(kMaxIdSql);
     if (!mx.ok()) return mx.error();
     impl->next_id = mx->value_or(0) + 1;
     return Store(std::move(impl));
@@ -313,7 +319,7 @@ Status Store::commit_batch() {
     impl_->tx.reset();
     if (!st.ok()) {
         // The failed transaction was rolled back: re-read the id counter.
-        auto mx = impl_->db.query_int("SELECT max(id) FROM messages");
+        auto mx = impl_->db.query_int(kMaxIdSql);
         if (mx.ok()) impl_->next_id = mx->value_or(0) + 1;
     }
     return st;
@@ -321,7 +327,7 @@ Status Store::commit_batch() {
 
 void Store::rollback_batch() {
     impl_->tx.reset();
-    auto mx = impl_->db.query_int("SELECT max(id) FROM messages");
+    auto mx = impl_->db.query_int(kMaxIdSql);
     if (mx.ok()) impl_->next_id = mx->value_or(0) + 1;
 }
 
