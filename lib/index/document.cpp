@@ -214,6 +214,10 @@ Result<Xapian::Document> DocumentBuilder::build(const FeedMessage& m) {
         doc.add_value(kSlotDate, Xapian::sortable_serialise(static_cast<double>(m.date_utc)));
         doc.add_value(kSlotThread, Xapian::sortable_serialise(static_cast<double>(m.thread_id)));
         doc.add_value(kSlotSize, Xapian::sortable_serialise(static_cast<double>(m.size)));
+        // Facet keys (schema.hpp); an empty value is no value.
+        doc.add_value(kSlotFacetLists, facet_lists_value(m.lists));
+        doc.add_value(kSlotFacetAuthor, m.from_addr);
+        doc.add_value(kSlotFacetMonth, facet_month_value(m.date_utc));
         doc.set_data(encode_doc_data(doc_data_of(m)));
         return doc;
     } catch (const Xapian::Error& e) {

@@ -2,8 +2,11 @@
 // codec (see schema.hpp for the prose).
 #include "index/schema.hpp"
 
+#include "util/date.hpp"
 #include "util/sha256.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <set>
 
 namespace mlarc {
@@ -126,6 +129,8 @@ std::vector<std::string> check_index_schema() {
             if (p.front() == 'Z') bad(f, "Z is the stem prefix");
         }
         if (f.slot >= 0 && !slots.insert(f.slot).second) bad(f, "value slot used twice");
+        if (std::find(kFacetSlots.begin(), kFacetSlots.end(), f.slot) != kFacetSlots.end())
+            bad(f, "value slot is a facet slot");
         switch (f.kind) {
         case FieldKind::text:
             if (p.empty()) ++default_text;
@@ -170,6 +175,25 @@ std::string mid_term(std::string_view mid) {
     const std::string_view q = prefix_of(FieldId::mid);
     if (mid.size() <= kMaxPlainMidBytes) return make_term(q, mid);
     return make_term(q, "sha256:" + sha256_hex(mid));
+}
+
+std::string facet_lists_value(std::vector<std::string> lists) {
+    std::sort(lists.begin(), lists.end());
+    lists.erase(std::unique(lists.begin(), lists.end()), lists.end());
+    std::string out;
+    for (const auto& l : lists) {
+        if (l.empty()) continue;
+        if (!out.empty()) out += '\0';
+        out += l;
+    }
+    return out;
+}
+
+std::string facet_month_value(int64_t utc) {
+    const CivilTime t = civil_from_utc(utc);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04lld-%02d", static_cast<long long>(t.year), t.month);
+    return buf;
 }
 
 std::string encode_doc_data(const DocData& d) {

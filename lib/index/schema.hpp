@@ -42,9 +42,13 @@
 // fields), and in patches the "@@" line numbers and the index/---/+++ lines
 // after "diff --git" (indexable_text()).
 //
-// Value slots hold sortable_serialise()d numbers: 0 date (UTC seconds; date
-// ranges and sorting), 1 thread id (the collapse key: one hit per thread),
-// 2 raw size in bytes.
+// Value slots 0-2 hold sortable_serialise()d numbers: 0 date (UTC seconds;
+// date ranges and sorting), 1 thread id (the collapse key: one hit per
+// thread), 2 raw size in bytes. Slots 3-5 hold the facet keys as plain
+// strings, counted by Xapian::ValueCountMatchSpy (the one match spy the stock
+// xapian-tcpsrv can run, so facets work over remote shards): 3 the message's
+// lists (sorted, joined by NUL: facet_lists_value), 4 the author's address as
+// written (empty: no value), 5 the month "YYYY-MM" (UTC, facet_month_value).
 //
 // Metadata: "schema" = kIndexSchemaVersion (checked on every open; a mismatch
 // is Errc::schema, hint "run `mlarc index --rebuild`"), "last_seq" = the store
@@ -66,7 +70,7 @@ namespace mlarc {
 
 /// Bump when the terms, slots or document data change in a way that needs a
 /// rebuild.
-inline constexpr int kIndexSchemaVersion = 1;
+inline constexpr int kIndexSchemaVersion = 2; // 2: facet slots 3-5
 
 inline constexpr std::string_view kMetaSchema = "schema";
 inline constexpr std::string_view kMetaLastSeq = "last_seq";
@@ -77,6 +81,13 @@ inline constexpr std::string_view kMetaStemming = "stemming";
 inline constexpr unsigned kSlotDate = 0;
 inline constexpr unsigned kSlotThread = 1;
 inline constexpr unsigned kSlotSize = 2;
+inline constexpr unsigned kSlotFacetLists = 3;  // facet_lists_value()
+inline constexpr unsigned kSlotFacetAuthor = 4; // the author's address
+inline constexpr unsigned kSlotFacetMonth = 5;  // facet_month_value()
+/// The facet slots (not query fields: check_index_schema() keeps the table's
+/// slots clear of them).
+inline constexpr std::array<unsigned, 3> kFacetSlots{kSlotFacetLists, kSlotFacetAuthor,
+                                                     kSlotFacetMonth};
 
 /// Longest term we make (bytes, prefix included).
 inline constexpr size_t kMaxTermBytes = 240;
@@ -202,6 +213,13 @@ std::string make_term(std::string_view prefix, std::string_view value);
 /// The Q term of a Message-ID: Q<mid>, or Qsha256:<hex> when the id is longer
 /// than kMaxPlainMidBytes.
 std::string mid_term(std::string_view mid);
+
+/// The list facet key of a message: its lists sorted, without duplicates,
+/// joined by NUL (names never hold NUL; split(value, '\\0') gives them
+/// back); empty for none.
+std::string facet_lists_value(std::vector<std::string> lists);
+/// The month facet key of a UTC time: "YYYY-MM".
+std::string facet_month_value(int64_t utc);
 
 /// What a result line needs, stored as the document data.
 struct DocData {

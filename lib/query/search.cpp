@@ -23,12 +23,10 @@
 
 #include "index/document.hpp"
 #include "store/store.hpp"
-#include "util/date.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <map>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -93,65 +91,85 @@ std::string html_unescape(std::string_view s) {
     return out;
 }
 
-std::string month_of(int64_t utc) {
-    const CivilTime t = civil_from_utc(utc);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04lld-%02d", static_cast<long long>(t.year), t.month);
-    return buf;
-}
-
-/// Counts lists, authors and months of every matching document, from its
-/// document data (one read per match, no term lists).
-class FacetSpy : public Xapian::MatchSpy {
-  public:
-    void operator()(const Xapian::Document& doc, double) override {
-        auto d = decode_doc_data(doc.get_data());
-        if (!d.ok()) {
-            ++damaged;
-            return;
-        }
-        ++messages;
-        for (const auto& l : d->lists) ++lists[l];
-        auto& a = authors[d->from_addr];
-        ++a.second;
-        if (a.first.empty()) a.first = d->from_name;
-        ++months[month_of(d->date_utc)];
-    }
-
-    uint64_t messages = 0;
-    uint64_t damaged = 0;
-    std::unordered_map<std::string, uint64_t> lists;
-    std::unordered_map<std::string, std::pair<std::string, uint64_t>> authors; // addr -> name, n
-    std::map<std::string, uint64_t> months;
-};
-
-Facets facets_of(const FacetSpy& spy, size_t max_authors) {
-    Facets f;
-    f.messages = spy.messages;
-    auto by_count = [](const FacetCount& a, const FacetCount& b) {
-        return a.count != b.count ? a.count > b.count : a.key < b.key;
-    };
-    for (const auto& [name, n] : spy.lists) f.lists.push_back({name, name, n});
-    std::sort(f.lists.begin(), f.lists.end(), by_count);
-    for (const auto& [addr, v] : spy.authors)
-        f.authors.push_back({addr, v.first.empty() ? addr : v.first, v.second});
-    std::sort(f.authors.begin(), f.authors.end(), by_count);
-    f.authors_total = f.authors.size();
-    if (max_authors && f.authors.size() > max_authors) f.authors.resize(max_authors);
-    for (const auto& [m, n] : spy.months) f.months.push_back({m, m, n});
-    return f;
-}
-
-/// Runs `q` over every match (boolean weighting) with `spy` watching.
-void spy_all(Xapian::Database& db, const Xapian::Query& q, Xapian::MatchSpy& spy,
-             double time_limit = 0) {
+/// Runs `q` over every match (boolean weighting) with `spies` watching.
+void spy_all(Xapian::Database& db, const Xapian::Query& q,
+             std::initializer_list<Xapian::MatchSpy*> spies, double time_limit = 0) {
     Xapian::Enquire e(db);
     if (time_limit > 0) e.set_time_limit(time_limit);
     e.set_query(q);
     e.set_weighting_scheme(Xapian::BoolWeight());
     e.set_docid_order(Xapian::Enquire::ASCENDING);
-    e.add_matchspy(&spy);
+    for (auto* spy : spies)
+        e.add_matchspy(spy);
     (void)e.get_mset(0, 0, db.get_doccount());
+}
+
+void spy_all(Xapian::Database& db, const Xapian::Query& q, Xapian::MatchSpy& spy) {
+    spy_all(db, q, {&spy});
+}
+
+/// Facets count the facet value slots (schema.hpp) of every match with
+/// Xapian::ValueCountMatchSpy: the one spy that Xapian's remote protocol can
+/// run on a stock xapian-tcpsrv, so facets over one index, local shards and
+/// remote shards are the same. (A spy of our own, reading the document data,
+/// made remote shards fail.)
+struct FacetSpies {
+    Xapian::ValueCountMatchSpy lists{kSlotFacetLists};
+    Xapian::ValueCountMatchSpy authors{kSlotFacetAuthor};
+    Xapian::ValueCountMatchSpy months{kSlotFacetMonth};
+
+    void run(Xapian::Database& db, const Xapian::Query& q, double time_limit = 0) {
+        spy_all(db, q, {&lists, &authors, &months}, time_limit);
+    }
+};
+
+/// The name shown for `addr`: the first non-empty author name on the matches
+/// of `q` from that exact address, in docid order (looked up through the
+/// author's A term, among its first 50 matches); empty if none.
+std::string author_name(Xapian::Database& db, const Xapian::Query& q, const std::string& addr) {
+    if (addr.empty() || !index_field(FieldId::from).exact) return {};
+    Xapian::Enquire e(db);
+    e.set_query(
+        Xapian::Query(Xapian::Query::OP_FILTER, q,
+                      Xapian::Query(make_term(prefix_of(FieldId::from), ascii_lower(addr)))));
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    e.set_docid_order(Xapian::Enquire::ASCENDING);
+    const Xapian::MSet ms = e.get_mset(0, 50);
+    for (auto it = ms.begin(); it != ms.end(); ++it) {
+        auto d = decode_doc_data(it.get_document().get_data());
+        if (d.ok() && d->from_addr == addr && !d->from_name.empty()) return d->from_name;
+    }
+    return {};
+}
+
+/// The facets counted by `spies` over the matches of `q`, the top
+/// `max_authors` authors named (0: all).
+Facets facets_of(Xapian::Database& db, const Xapian::Query& q, const FacetSpies& spies,
+                 size_t max_authors) {
+    Facets f;
+    f.messages = spies.months.get_total(); // every match has a month
+    auto by_count = [](const FacetCount& a, const FacetCount& b) {
+        return a.count != b.count ? a.count > b.count : a.key < b.key;
+    };
+    std::unordered_map<std::string, uint64_t> lists; // a key holds all lists of a message
+    for (auto v = spies.lists.values_begin(); v != spies.lists.values_end(); ++v)
+        for (auto& l : split(*v, '\0', true))
+            lists[l] += v.get_termfreq();
+    for (auto& [name, n] : lists)
+        f.lists.push_back({name, name, n});
+    std::sort(f.lists.begin(), f.lists.end(), by_count);
+    for (auto v = spies.authors.values_begin(); v != spies.authors.values_end(); ++v)
+        f.authors.push_back({*v, *v, v.get_termfreq()});
+    std::sort(f.authors.begin(), f.authors.end(), by_count);
+    f.authors_total = f.authors.size();
+    if (max_authors && f.authors.size() > max_authors) f.authors.resize(max_authors);
+    for (auto& a : f.authors)
+        if (std::string name = author_name(db, q, a.key); !name.empty()) a.label = std::move(name);
+    for (auto v = spies.months.values_begin(); v != spies.months.values_end(); ++v)
+        f.months.push_back({*v, *v, v.get_termfreq()});
+    std::sort(f.months.begin(), f.months.end(),
+              [](const FacetCount& a, const FacetCount& b) { return a.key < b.key; });
+    return f;
 }
 
 /// Thread totals, matching counts, dates, lists and authors of thread hits.
@@ -487,9 +505,9 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
             MLARC_TRY_STATUS(add_snippets(archive, hl, *settings, o, res.hits, res.skipped));
         }
         if (o.facets) {
-            FacetSpy spy;
-            spy_all(db, *q, spy, o.time_limit);
-            res.facets = facets_of(spy, 20);
+            FacetSpies spies;
+            spies.run(db, *q, o.time_limit);
+            res.facets = facets_of(db, *q, spies, 20);
         }
         res.timed_out = over_time();
         return res;
@@ -521,9 +539,9 @@ Result<Facets> facets(Archive& archive, const QuerySpec& spec, size_t max_author
         auto c = compile(archive, db, spec);
         if (!c.ok()) return c.error();
         const Xapian::Query* q = &c->query;
-        FacetSpy spy;
-        spy_all(db, *q, spy);
-        return facets_of(spy, max_authors);
+        FacetSpies spies;
+        spies.run(db, *q);
+        return facets_of(db, *q, spies, max_authors);
     });
 }
 

@@ -162,6 +162,14 @@ Status Store::Impl::migrate() {
     return mtx->commit();
 }
 
+namespace {
+/// StoreOptions::cache_kib.
+Status set_cache(sql::Db& db, const StoreOptions& opts) {
+    if (opts.cache_kib <= 0) return {};
+    return db.exec("PRAGMA cache_size=-" + std::to_string(opts.cache_kib));
+}
+} // namespace
+
 Result<Store> Store::open(const std::filesystem::path& dir, Mode mode, const StoreOptions& opts) {
     auto impl = std::make_unique<Impl>();
     impl->dir = dir;
@@ -177,6 +185,7 @@ Result<Store> Store::open(const std::filesystem::path& dir, Mode mode, const Sto
         auto db = sql::Db::open(file, sql::OpenMode::read_only);
         if (!db.ok()) return db.error();
         impl->db = std::move(*db);
+        MLARC_TRY_STATUS(set_cache(impl->db, opts));
         auto v = impl->db.query_int("PRAGMA user_version");
         if (!v.ok()) return v.error();
         if (v->value_or(0) != store_schema_version())
@@ -200,6 +209,7 @@ Result<Store> Store::open(const std::filesystem::path& dir, Mode mode, const Sto
     auto db = sql::Db::open(file, sql::OpenMode::read_write_create);
     if (!db.ok()) return db.error();
     impl->db = std::move(*db);
+    MLARC_TRY_STATUS(set_cache(impl->db, opts));
     MLARC_TRY_STATUS(impl->migrate());
     MLARC_TRY_STATUS(impl->db.exec("PRAGMA wal_autocheckpoint=8192"));
     auto mx = impl->db.query_int(kMaxIdSql);

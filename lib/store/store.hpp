@@ -89,6 +89,12 @@ enum class AddOutcome {
 struct StoreOptions {
     bool subject_threading = true;
     int subject_window_days = 30;
+    /// SQLite page cache of this connection in KiB; 0: the default (64 MiB,
+    /// lib/store/sqlite.cpp). A reader that streams the store once (the
+    /// indexer) gains nothing from a big cache, which only fills up with
+    /// pages it will not read again: peak RSS then grew with the archive up
+    /// to 64 MiB per connection.
+    int cache_kib = 0;
 };
 
 struct StoreCounts {

@@ -38,10 +38,15 @@ RunResult spawn(const std::vector<std::string>& argv_in, const RunOptions& o) {
         ::dup2(pipe_fd[1], 2);
         for (const auto& [k, v] : o.env) ::setenv(k.c_str(), v.c_str(), 1);
         if (o.shim) {
+#ifdef MLARC_TEST_ASAN_RUNTIME
+            // An ASan build (make asan): the ASan runtime must be the first
+            // library loaded (it checks, and refuses to start otherwise), so
+            // it is preloaded ahead of the shim. Calls then go mlarc -> ASan's
+            // interceptor -> the shim (ASan's next definition) -> libc.
+            ::setenv("LD_PRELOAD", MLARC_TEST_ASAN_RUNTIME ":" MLARC_TEST_FAULTFS, 1);
+#else
             ::setenv("LD_PRELOAD", MLARC_TEST_FAULTFS, 1);
-            // ASan insists on coming first in the library list; the shim does
-            // not care about order.
-            ::setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
+#endif
         }
         if (o.as_nobody) {
             if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)

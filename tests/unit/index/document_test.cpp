@@ -223,3 +223,19 @@ TEST_CASE("builder: language none and level light", "[index][document]") {
     CHECK(parse_index_level("full").ok());
     CHECK(parse_index_level("heavy").error().code == Errc::usage);
 }
+
+TEST_CASE("builder: facet value slots hold lists, author address and month",
+          "[index][document]") {
+    FeedMessage m = sample();
+    m.lists = {"linux-mips", "fgdpm"};
+    m.from_addr = "Ralf@Linux-MIPS.org"; // as written: the facet key is not lower-cased
+    const auto doc = build(m);
+    CHECK(doc.get_value(kSlotFacetLists) == std::string("fgdpm\0linux-mips", 16));
+    CHECK(doc.get_value(kSlotFacetAuthor) == "Ralf@Linux-MIPS.org");
+    CHECK(doc.get_value(kSlotFacetMonth) == "2018-01");
+    m.lists.clear();
+    m.from_addr.clear();
+    const auto bare = build(m);
+    CHECK(bare.get_value(kSlotFacetLists).empty());
+    CHECK(bare.get_value(kSlotFacetAuthor).empty());
+}

@@ -1,7 +1,8 @@
 // The schema table is consistent (unique names, prefixes and slots, Omega
 // prefix conventions), terms follow QueryParser's rules and the 245-byte
-// limit, and the document data round-trips.
+// limit, the document data round-trips and the facet keys are built right.
 #include "index/schema.hpp"
+#include "util/strings.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -98,4 +99,21 @@ TEST_CASE("document data round-trips", "[index][schema]") {
     CHECK(decode_doc_data(enc.substr(0, enc.size() - 1)).error().code == Errc::bad_input);
     CHECK(decode_doc_data(enc + "x").error().code == Errc::bad_input);
     CHECK(decode_doc_data("\x09garbage").error().code == Errc::bad_input);
+}
+
+TEST_CASE("facet keys: lists sorted and joined, months YYYY-MM, slots of their own",
+          "[index][schema]") {
+    CHECK(facet_lists_value({}) == "");
+    CHECK(facet_lists_value({"linux-mips"}) == "linux-mips");
+    const std::string both = facet_lists_value({"linux-mips", "fgdpmwg3", "linux-mips", ""});
+    CHECK(both == std::string("fgdpmwg3\0linux-mips", 19));
+    CHECK(split(both, '\0', true) == std::vector<std::string>{"fgdpmwg3", "linux-mips"});
+    CHECK(facet_month_value(1514854800) == "2018-01"); // 2018-01-02T01:00:00Z
+    CHECK(facet_month_value(-1) == "1969-12");
+    CHECK(facet_month_value(0) == "1970-01");
+    std::set<int> slots;
+    for (const auto& f : kIndexFields)
+        if (f.slot >= 0) slots.insert(f.slot);
+    for (unsigned s : kFacetSlots)
+        CHECK(slots.insert(static_cast<int>(s)).second);
 }
