@@ -10,6 +10,7 @@
 #include "util/lock.hpp"
 #include "util/strings.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -106,6 +107,13 @@ int run(const ImportArgs& a) {
                   << human_bytes(counted->bytes) << " in " << counted->seconds << " s\n";
         return 0;
     }
+    // Each batch's messages (tens of MB) are freed on another thread than the
+    // one that framed them; with glibc's default thresholds that memory went
+    // back to the kernel after every batch and was faulted in again for the
+    // next one (a fifth of the reader thread's time). Keep it in the heap
+    // instead: the peak RSS stays what it was.
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
     ImportSummary summary;
     // The writer lock is held from the first store write to the last index
     // commit: no other writer can run between the import and the index update.

@@ -110,7 +110,7 @@ int run_rescan(const LinksArgs& a, ReportFormat format) {
     if (!store.ok()) return report_fail("links", store.error());
     auto reg = archive_registry(*store);
     if (!reg.ok()) return report_fail("links", reg.error());
-    auto sum = rescan_mentions(*store, reg->deliverables);
+    auto sum = rescan_mentions(*store, reg->deliverables, reg->lists);
     if (!sum.ok()) return report_fail("links", sum.error());
     LinksTable t{"rescan",
                  "rescanned " + std::to_string(sum->messages) + " messages: " +

@@ -16,11 +16,16 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstring>
 #include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <fstream>
-#include <future>
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_set>
 #include <variant>
@@ -104,14 +109,24 @@ std::vector<DeliverableMention> deliverable_mentions(const ParsedMessage& p,
     return out;
 }
 
-Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts,
-                   const std::vector<Deliverable>& registry, const ListRouter& router) {
+/// What the decode workers share; read-only while they run.
+struct DecodeContext {
+    const ImportOptions& opts;
+    const std::vector<Deliverable>& registry; // deliverables; empty without a registry
+    const ListRouter& router;
+    std::set<std::string> registry_lists; // names of the registry's lists (lists.tsv)
+};
+
+Decoded decode_one(RawMessage& rm, int64_t now, const DecodeContext& cx) {
+    const ImportOptions& opts = cx.opts;
     const auto t0 = Clock::now();
     std::string msg = unescape(rm.raw, rm.escaping);
     DecodeOptions dopts;
     auto parsed = decode_message(msg, dopts);
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    const bool no_list = parsed.ok() && !router.route(parsed->list_ids);
+    std::optional<ListInfo> routed;
+    if (parsed.ok()) routed = cx.router.route(parsed->list_ids);
+    const bool no_list = parsed.ok() && !routed;
     if (!parsed.ok() || secs > opts.max_decode_seconds || no_list) {
         Quarantined q;
         q.reason = !parsed.ok() ? parsed.error().message
@@ -137,7 +152,10 @@ Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts,
     m.date_source = d.source;
     m.flags |= d.flags;
     m.content_hash = content_identity(m.parsed);
-    m.mentions = deliverable_mentions(m.parsed, registry);
+    // Deliverable mentions only in the registry's lists: the registry's
+    // deliverables are that group's documents (docs/fgdpm.md).
+    if (cx.registry_lists.count(routed->name))
+        m.mentions = deliverable_mentions(m.parsed, cx.registry);
     m.normalised_subject = normalise_subject(m.parsed.subject);
     m.reply_subject = is_reply_subject(m.parsed.subject);
     m.from_line = std::move(rm.from_line);
@@ -147,28 +165,208 @@ Decoded decode_one(RawMessage&& rm, int64_t now, const ImportOptions& opts,
     m.codec = static_cast<int>(enc.codec);
     m.raw_encoded = std::move(enc.bytes);
     m.source_offset = rm.offset;
+    // The text is kept compressed; the decoded copies are not needed any more.
+    encode_message_text(m);
+    std::string().swap(m.parsed.body_text);
+    std::string().swap(m.parsed.attachment_text);
+    std::vector<Header>().swap(m.parsed.headers);
     return m;
 }
 
-/// Decodes a batch with `jobs` threads (this one included), keeping order.
-std::vector<Decoded> decode_batch(std::vector<RawMessage> raw, unsigned jobs,
-                                  const ImportOptions& opts,
-                                  const std::vector<Deliverable>& registry,
-                                  const ListRouter& router) {
-    const int64_t now = now_utc();
-    std::vector<std::optional<Decoded>> out(raw.size());
-    auto work = [&](unsigned k) {
-        for (size_t i = k; i < raw.size(); i += jobs) out[i].emplace(decode_one(std::move(raw[i]), now, opts, registry, router));
-    };
-    std::vector<std::thread> threads;
-    for (unsigned k = 1; k < jobs && k < raw.size(); ++k) threads.emplace_back(work, k);
-    work(0);
-    for (auto& t : threads) t.join();
-    std::vector<Decoded> res;
-    res.reserve(out.size());
-    for (auto& d : out) res.push_back(std::move(*d));
-    return res;
+/// decode_one() that turns an exception (out of memory, say) into quarantine:
+/// the message is kept either way.
+Decoded decode_or_quarantine(RawMessage& rm, int64_t now, const DecodeContext& cx) {
+    try {
+        return decode_one(rm, now, cx);
+    } catch (const std::exception& e) {
+        Quarantined q;
+        q.reason = std::string("internal error while decoding: ") + e.what();
+        q.raw_hash = sha256_hex(rm.raw);
+        q.offset = rm.offset;
+        q.raw = std::move(rm.raw);
+        return q;
+    }
 }
+
+/// Decode workers that live for the whole import (starting threads per batch
+/// cost thread start-up and fresh malloc arenas every 2000 messages). submit()
+/// queues a batch and returns at once; wait() returns its results in input
+/// order. Workers take the messages of the oldest batch first, so batch N is
+/// done before N+1 is started.
+class DecodePool {
+  public:
+    struct Job {
+        std::vector<RawMessage> raw;
+        std::vector<std::optional<Decoded>> out;
+        size_t next = 0;      // next message to hand out (under mu_)
+        size_t remaining = 0; // messages not decoded yet (under mu_)
+        int64_t now = 0;
+    };
+
+    DecodePool(unsigned workers, const DecodeContext& cx) : cx_(cx) {
+        for (unsigned k = 0; k < std::max(1u, workers); ++k)
+            threads_.emplace_back([this] { work(); });
+    }
+    ~DecodePool() {
+        {
+            std::lock_guard lk(mu_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        for (auto& t : threads_)
+            t.join();
+    }
+    DecodePool(const DecodePool&) = delete;
+    DecodePool& operator=(const DecodePool&) = delete;
+
+    std::shared_ptr<Job> submit(std::vector<RawMessage> raw) {
+        auto job = std::make_shared<Job>();
+        job->raw = std::move(raw);
+        job->out.resize(job->raw.size());
+        job->remaining = job->raw.size();
+        job->now = now_utc();
+        if (job->raw.empty()) return job;
+        {
+            std::lock_guard lk(mu_);
+            queue_.push_back(job);
+        }
+        wake_.notify_all();
+        return job;
+    }
+
+    std::vector<Decoded> wait(Job& job) {
+        {
+            std::unique_lock lk(mu_);
+            done_.wait(lk, [&] { return job.remaining == 0; });
+        }
+        std::vector<Decoded> res;
+        res.reserve(job.out.size());
+        for (auto& d : job.out)
+            res.push_back(std::move(*d));
+        return res;
+    }
+
+  private:
+    void work() {
+        std::unique_lock lk(mu_);
+        for (;;) {
+            wake_.wait(lk, [&] { return stop_ || !queue_.empty(); });
+            if (stop_) return;
+            std::shared_ptr<Job> job = queue_.front();
+            const size_t i = job->next++;
+            if (job->next == job->raw.size()) queue_.pop_front();
+            lk.unlock();
+            job->out[i].emplace(decode_or_quarantine(job->raw[i], job->now, cx_));
+            lk.lock();
+            if (--job->remaining == 0) done_.notify_all();
+        }
+    }
+
+    const DecodeContext& cx_;
+    std::mutex mu_;
+    std::condition_variable wake_, done_;
+    std::deque<std::shared_ptr<Job>> queue_;
+    bool stop_ = false;
+    std::vector<std::thread> threads_;
+};
+
+/// Frames the batches of one source on a thread of its own and queues each
+/// for decoding as soon as it is read, keeping at most `ahead` batches queued
+/// beyond the one being stored: framing and decompression then run beside
+/// the SQLite writer instead of between its batches. next() hands the
+/// batches over in input order.
+class BatchReader {
+  public:
+    struct Item {
+        std::shared_ptr<DecodePool::Job> job;
+        uint64_t end_offset = 0; // just past the batch's last message
+        uint64_t bytes_done = 0; // of the source, for the progress bar
+    };
+
+    /// `read` runs on the reader thread; an empty batch that is not at the end
+    /// of the input (stop_after reached) ends the reading too.
+    BatchReader(std::function<Result<Batch>()> read, std::function<uint64_t()> bytes_done,
+                DecodePool& pool, size_t ahead)
+        : read_(std::move(read)), bytes_done_(std::move(bytes_done)), pool_(pool), ahead_(ahead),
+          thread_([this] { run(); }) {}
+    ~BatchReader() {
+        cancel();
+        thread_.join();
+        for (auto& it : queue_)
+            (void)pool_.wait(*it.job); // the workers go idle before we return
+    }
+    BatchReader(const BatchReader&) = delete;
+    BatchReader& operator=(const BatchReader&) = delete;
+
+    /// The next batch, or nullopt when the reader is done; then status() says
+    /// whether reading failed and eof() whether the input was read to its end.
+    std::optional<Item> next() {
+        std::unique_lock lk(mu_);
+        cv_.wait(lk, [&] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return std::nullopt;
+        Item it = std::move(queue_.front());
+        queue_.pop_front();
+        cv_.notify_all();
+        return it;
+    }
+    /// Stops reading after the batch in hand (the writer failed).
+    void cancel() {
+        std::lock_guard lk(mu_);
+        cancelled_ = true;
+        cv_.notify_all();
+    }
+    Status status() {
+        std::lock_guard lk(mu_);
+        return status_;
+    }
+    bool eof() {
+        std::lock_guard lk(mu_);
+        return eof_;
+    }
+
+  private:
+    void run() {
+        Status status;
+        bool eof = false;
+        for (;;) {
+            {
+                std::unique_lock lk(mu_);
+                cv_.wait(lk, [&] { return cancelled_ || queue_.size() < ahead_; });
+                if (cancelled_) break;
+            }
+            auto b = read_();
+            if (!b.ok()) {
+                status = b.error();
+                break;
+            }
+            const bool last = b->eof || b->raw.empty();
+            eof = b->eof;
+            if (!b->raw.empty()) {
+                Item it{pool_.submit(std::move(b->raw)), b->end_offset, bytes_done_()};
+                std::lock_guard lk(mu_);
+                queue_.push_back(std::move(it));
+                cv_.notify_all();
+            }
+            if (last) break;
+        }
+        std::lock_guard lk(mu_);
+        status_ = status;
+        eof_ = eof;
+        done_ = true;
+        cv_.notify_all();
+    }
+
+    std::function<Result<Batch>()> read_;
+    std::function<uint64_t()> bytes_done_;
+    DecodePool& pool_;
+    const size_t ahead_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Item> queue_;
+    bool cancelled_ = false, done_ = false, eof_ = false;
+    Status status_;
+    std::thread thread_; // last: starts when everything above is ready
+};
 
 struct FileIdentity {
     uint64_t size = 0;
@@ -220,9 +418,10 @@ Result<FileIdentity> identify(const std::filesystem::path& p, uint64_t head_len 
 class Importer {
   public:
     Importer(const ImportOptions& o, Store& s, const ListInfo& l, ImportSummary& sum,
-             std::vector<Deliverable> deliverables, ListRouter router)
+             std::vector<Deliverable> deliverables, ListRouter router,
+             std::set<std::string> registry_lists)
         : opts_(o), store_(s), list_(l), summary_(sum), deliverables_(std::move(deliverables)),
-          router_(std::move(router)),
+          router_(std::move(router)), cx_{opts_, deliverables_, router_, std::move(registry_lists)},
           jobs_(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency())) {}
 
     /// Imports one file or Maildir. `from_dir`: found inside a directory, where
@@ -237,17 +436,24 @@ class Importer {
                        FileSummary& fs);
     /// The store id of each decoded message's list (0 for a quarantined one).
     Result<std::vector<int64_t>> message_lists(const std::vector<Decoded>& decoded);
+    DecodePool& pool() {
+        if (!pool_) pool_ = std::make_unique<DecodePool>(jobs_, cx_);
+        return *pool_;
+    }
 
     const ImportOptions& opts_;
     Store& store_;
     ListInfo list_;
     ImportSummary& summary_;
-    std::vector<Deliverable> deliverables_; // for mentions; empty without a registry
-    ListRouter router_;                     // List-Id -> list (ingest/list_route.hpp)
+    std::vector<Deliverable> deliverables_;   // for mentions; empty without a registry
+    ListRouter router_;                       // List-Id -> list (ingest/list_route.hpp)
+    DecodeContext cx_;                        // what the decode workers read
     std::map<std::string, int64_t> list_ids_; // lists ensured in the store, by name
     unsigned jobs_;
     uint64_t total_read_ = 0;
     std::unordered_set<std::string> purged_; // store/purge.hpp purged_identities()
+    std::unique_ptr<DecodePool> pool_; // started by the first file that is read; last member:
+                                       // its workers stop before cx_ goes
 };
 
 Result<Batch> Importer::read_batch(MessageSource& src) {
@@ -402,51 +608,26 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     if (!log_id.ok()) return log_id.error();
 
     Progress progress("import " + abs.filename().string(), source.bytes_total(), opts_.progress);
-    std::future<std::vector<Decoded>> pending;
-    uint64_t pending_end = start;
-    bool eof = false;
+    // The reader thread frames up to two batches ahead of the one being
+    // stored, and the decode workers work on them meanwhile; this thread only
+    // stores, in input order.
     Status result;
-    auto launch = [&](std::vector<RawMessage>&& raw) {
-        return std::async(std::launch::async, decode_batch, std::move(raw), jobs_, std::cref(opts_),
-                          std::cref(deliverables_), std::cref(router_));
-    };
-    auto first = read_batch(source);
-    if (!first.ok()) {
-        result = first.error();
-    } else {
-        eof = first->eof;
-        pending_end = first->end_offset ? first->end_offset : start;
-        pending = launch(std::move(first->raw));
-        for (;;) {
-            Batch next;
-            const bool stopping = opts_.stop_after && total_read_ >= opts_.stop_after;
-            if (!eof && !stopping) {
-                auto nb = read_batch(source);
-                if (!nb.ok()) {
-                    result = nb.error();
-                }
-                else next = std::move(*nb);
-            }
-            auto decoded = pending.get();
-            const uint64_t decoded_end = pending_end;
-            // Start decoding the next batch before storing this one, so the
-            // decode threads and the SQLite writer run at the same time.
-            const bool more = result.ok() && !eof && !stopping && !(next.raw.empty() && next.eof);
-            if (more) {
-                pending_end = next.end_offset ? next.end_offset : pending_end;
-                pending = launch(std::move(next.raw));
-            }
-            if (auto st = store_batch(decoded, src, decoded_end, fs); !st.ok()) {
+    bool eof = false;
+    {
+        BatchReader reader([&] { return read_batch(source); }, [&] { return source.bytes_done(); },
+                           pool(), 2);
+        while (auto item = reader.next()) {
+            std::vector<Decoded> decoded = pool().wait(*item->job);
+            if (auto st = store_batch(decoded, src, item->end_offset, fs); !st.ok()) {
                 result = st;
-                if (more) pending.wait(); // the decode threads use opts_ and deliverables_
+                reader.cancel();
                 break;
             }
-            progress.update(source.bytes_done(), static_cast<uint64_t>(fs.read));
-            if (!more) {
-                if (result.ok() && !stopping) eof = eof || next.eof;
-                break;
-            }
-            eof = next.eof;
+            progress.update(item->bytes_done, static_cast<uint64_t>(fs.read));
+        }
+        if (result.ok()) {
+            result = reader.status();
+            eof = reader.eof();
         }
     }
     progress.finish();
@@ -578,8 +759,11 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
     std::vector<Deliverable> deliverables;
     if (auto dir = find_registry_dir(opts.archive); dir.ok())
         if (auto reg = load_registry(*dir); reg.ok()) deliverables = std::move(reg->deliverables);
-    Importer imp(opts, *store, *list, summary, std::move(deliverables),
-                 ListRouter(fallback, known));
+    std::set<std::string> registry_lists;
+    for (const auto& l : known)
+        registry_lists.insert(l.name);
+    Importer imp(opts, *store, *list, summary, std::move(deliverables), ListRouter(fallback, known),
+                 std::move(registry_lists));
     auto purged = purged_identities(*store);
     if (!purged.ok()) return purged.error();
     imp.skip_purged(std::move(*purged));

@@ -107,7 +107,8 @@ std::vector<MentionRow> scan_message(const std::string& subject, const std::stri
 
 } // namespace
 
-Result<RescanSummary> rescan_mentions(Store& store, const std::vector<Deliverable>& deliverables) {
+Result<RescanSummary> rescan_mentions(Store& store, const std::vector<Deliverable>& deliverables,
+                                      const std::vector<ListEntry>& lists) {
     RescanSummary sum;
     sql::Db& db = store.db();
     MLARC_TRY_STATUS(store.begin_batch());
@@ -139,6 +140,23 @@ Result<RescanSummary> rescan_mentions(Store& store, const std::vector<Deliverabl
             ++sum.mentions_before;
         }
     }
+    // Messages in no registry list are scanned with no deliverables: they get
+    // no mentions, as at import (ingest/importer.cpp).
+    std::set<int64_t> scanned;
+    {
+        auto q = db.prepare("SELECT DISTINCT ml.message_id, l.name FROM message_lists ml "
+                            "JOIN lists l ON l.id = ml.list_id");
+        if (!q.ok()) return fail(q.error());
+        for (;;) {
+            auto r = q->step();
+            if (!r.ok()) return fail(r.error());
+            if (!*r) break;
+            const std::string name = q->text(1);
+            if (std::any_of(lists.begin(), lists.end(),
+                            [&](const ListEntry& l) { return l.name == name; }))
+                scanned.insert(q->int64(0));
+        }
+    }
     auto msgs = db.prepare("SELECT m.id, m.subject, t.body FROM messages m "
                            "LEFT JOIN message_text t ON t.message_id = m.id ORDER BY m.id");
     auto del = db.prepare("DELETE FROM deliverable_mentions WHERE message_id = ?1");
@@ -158,9 +176,10 @@ Result<RescanSummary> rescan_mentions(Store& store, const std::vector<Deliverabl
         ++sum.messages;
         const int64_t id = msgs->int64(0);
         const auto a = attachments.find(id);
-        std::vector<MentionRow> found = scan_message(msgs->text(1), msgs->text(2),
-                                                     a == attachments.end() ? kNone : a->second,
-                                                     deliverables);
+        static const std::vector<Deliverable> kNoDeliverables;
+        std::vector<MentionRow> found =
+            scan_message(msgs->text(1), msgs->text(2), a == attachments.end() ? kNone : a->second,
+                         scanned.count(id) ? deliverables : kNoDeliverables);
         sum.mentions_after += static_cast<int64_t>(found.size());
         const auto old = stored.find(id);
         const std::vector<MentionRow>& before = old == stored.end() ? kNoRows : old->second;

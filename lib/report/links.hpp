@@ -73,11 +73,14 @@ struct RescanSummary {
 
 /// Recomputes the mentions of every stored message from its stored subject,
 /// body text (message_text.body, quoted lines skipped as at import) and
-/// attachment file names with `deliverables`, in one transaction. A message
+/// attachment file names with `deliverables`, in one transaction. As at
+/// import, only messages in one of the registry's `lists` (by name) are
+/// scanned; the others end with no mentions. A message
 /// whose set of mentions changed gets the transaction's change number, so
 /// the next `mlarc index` re-indexes it (its doc: terms). Idempotent: a second
 /// run with the same registry changes nothing. Needs the archive lock.
-Result<RescanSummary> rescan_mentions(Store& store, const std::vector<Deliverable>& deliverables);
+Result<RescanSummary> rescan_mentions(Store& store, const std::vector<Deliverable>& deliverables,
+                                      const std::vector<ListEntry>& lists);
 
 /// JSON "format_version" of write_links(); bumped on incompatible changes.
 constexpr int kLinksFormatVersion = 1;

@@ -1,4 +1,4 @@
-// zstd encoding of stored raw messages (see raw_codec.hpp).
+// zstd encoding of stored raw messages and message text (see raw_codec.hpp).
 #include "store/raw_codec.hpp"
 
 #include <zstd.h>
@@ -7,32 +7,50 @@
 
 namespace mlarc {
 
-EncodedRaw encode_raw(std::string_view raw) {
-    EncodedRaw out;
-    if (raw.size() < 256) {
-        out.bytes.assign(raw);
-        return out;
-    }
-    // One context per thread, freed when the thread ends (import workers are
-    // started per batch: a bare pointer here leaked one context per worker).
+namespace {
+
+/// zstd level 1 of `bytes` into `out` when the result is smaller. The context
+/// and the output buffer are kept per thread (the buffer only grows): a fresh
+/// ZSTD_compressBound() buffer per message cost an allocation, a memset and
+/// the page faults of touching it, more than a third of the compression time.
+bool compress_level1(std::string_view bytes, std::string& out) {
     struct FreeCCtx {
         void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
     };
-    thread_local std::unique_ptr<ZSTD_CCtx, FreeCCtx> ctx(ZSTD_createCCtx());
-    ZSTD_CCtx* cctx = ctx.get();
-    if (!cctx) {
-        out.bytes.assign(raw);
+    struct Scratch {
+        std::unique_ptr<ZSTD_CCtx, FreeCCtx> ctx{ZSTD_createCCtx()};
+        std::unique_ptr<char[]> buf;
+        size_t cap = 0;
+    };
+    // Freed when the thread ends.
+    thread_local Scratch scratch;
+    if (!scratch.ctx) return false;
+    const size_t bound = ZSTD_compressBound(bytes.size());
+    if (bound > scratch.cap) {
+        scratch.buf.reset(new char[bound]); // not zeroed
+        scratch.cap = bound;
+    }
+    const size_t n = ZSTD_compressCCtx(scratch.ctx.get(), scratch.buf.get(), scratch.cap,
+                                       bytes.data(), bytes.size(), 1);
+    if (ZSTD_isError(n) || n >= bytes.size()) return false;
+    out.assign(scratch.buf.get(), n);
+    // A huge message must not pin its buffer for the rest of the import.
+    if (scratch.cap > (8u << 20)) {
+        scratch.buf.reset();
+        scratch.cap = 0;
+    }
+    return true;
+}
+
+} // namespace
+
+EncodedRaw encode_raw(std::string_view raw) {
+    EncodedRaw out;
+    if (raw.size() >= 256 && compress_level1(raw, out.bytes)) {
+        out.codec = RawCodec::zstd;
         return out;
     }
-    std::string buf(ZSTD_compressBound(raw.size()), '\0');
-    size_t n = ZSTD_compressCCtx(cctx, buf.data(), buf.size(), raw.data(), raw.size(), 1);
-    if (ZSTD_isError(n) || n >= raw.size()) {
-        out.bytes.assign(raw);
-        return out;
-    }
-    buf.resize(n);
-    out.codec = RawCodec::zstd;
-    out.bytes = std::move(buf);
+    out.bytes.assign(raw);
     return out;
 }
 
@@ -46,6 +64,34 @@ Result<std::string> decode_raw(int codec, std::string_view bytes, size_t raw_siz
         return make_error(Errc::bad_input, "stored raw message is damaged (zstd)",
                           "run `mlarc check` and re-import the source file");
     return out;
+}
+
+StoredText encode_text(std::string_view text) {
+    StoredText out;
+    if (text.size() >= 128 && compress_level1(text, out.bytes)) {
+        out.compressed = true;
+        return out;
+    }
+    out.bytes.assign(text);
+    return out;
+}
+
+bool zstd_frame_content_size(std::string_view frame, size_t& size) {
+    const unsigned long long n = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR) return false;
+    if (n > (1ull << 31)) return false; // more than any stored text can be
+    size = static_cast<size_t>(n);
+    return true;
+}
+
+bool zstd_decompress_into(std::string_view frame, char* out, size_t size) {
+    struct FreeDCtx {
+        void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+    };
+    thread_local std::unique_ptr<ZSTD_DCtx, FreeDCtx> ctx(ZSTD_createDCtx());
+    if (!ctx) return false;
+    const size_t n = ZSTD_decompressDCtx(ctx.get(), out, size, frame.data(), frame.size());
+    return !ZSTD_isError(n) && n == size;
 }
 
 } // namespace mlarc

@@ -1,11 +1,21 @@
-// How raw message bytes are kept in message_raw.raw: codec 0 is the bytes as
-// they are, codec 1 is one zstd frame of them. Compression is done by import
-// workers (it is the second most expensive step after MIME decoding) and undone
-// by `show --raw` and `export`. The round trip is exact.
+// How message bytes are kept compressed in the store.
+//
+// message_raw.raw: codec 0 is the bytes as they are, codec 1 is one zstd frame
+// of them. Compression is done by import workers (it is the second most
+// expensive step after MIME decoding) and undone by `show --raw` and `export`.
+// The round trip is exact.
+//
+// message_text_z (migration 0004): the decoded headers, body and attachment
+// text of a message, each kept as TEXT when short or incompressible, else as a
+// BLOB holding one zstd frame of the UTF-8 text. Readers never see the
+// difference: they read the view message_text, whose columns go through the
+// SQL function mlarc_text() (registered on every connection by sql::Db::open),
+// and which turns either form back into the text.
 #pragma once
 
 #include "util/result.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -22,5 +32,22 @@ struct EncodedRaw {
 EncodedRaw encode_raw(std::string_view raw);
 /// Inverse of encode_raw. Errors: bad_input for a corrupt frame or unknown codec.
 Result<std::string> decode_raw(int codec, std::string_view bytes, size_t raw_size);
+
+/// One column of message_text_z as stored: `compressed` (a BLOB, one zstd
+/// frame) or the text itself (TEXT).
+struct StoredText {
+    bool compressed = false;
+    std::string bytes;
+};
+
+/// Compresses text of 128 bytes or more when that saves space.
+StoredText encode_text(std::string_view text);
+
+/// The size the zstd frame `frame` decompresses to; false when it is not one
+/// complete zstd frame that records its size.
+bool zstd_frame_content_size(std::string_view frame, size_t& size);
+/// Decompresses the zstd frame `frame` into exactly `size` bytes at `out`;
+/// false when the frame is damaged or of another size.
+bool zstd_decompress_into(std::string_view frame, char* out, size_t size);
 
 } // namespace mlarc

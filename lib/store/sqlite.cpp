@@ -1,6 +1,7 @@
 // Implementation of the SQLite RAII wrapper (see sqlite.hpp).
 #include "store/sqlite.hpp"
 
+#include "store/raw_codec.hpp"
 #include "util/fault.hpp"
 
 #include <sqlite3.h>
@@ -10,6 +11,13 @@
 #include <utility>
 
 namespace mlarc::sql {
+
+namespace {
+/// Page size of new archives. Larger than SQLite's 4096 default: most
+/// messages' compressed raw bytes and text then fit in a page instead of
+/// spilling into half-empty overflow pages.
+constexpr int kPageSize = 16384;
+} // namespace
 
 Error make_sqlite_error(int rc, std::string_view context, sqlite3* db) {
     std::string msg(context);
@@ -73,6 +81,14 @@ Stmt& Stmt::bind(int i, std::string_view text) {
 }
 Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
     sqlite3_bind_blob64(st_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+Stmt& Stmt::bind_ref(int i, std::string_view text) {
+    sqlite3_bind_text64(st_, i, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    return *this;
+}
+Stmt& Stmt::bind_blob_ref(int i, std::string_view bytes) {
+    sqlite3_bind_blob64(st_, i, bytes.data(), bytes.size(), SQLITE_STATIC);
     return *this;
 }
 Stmt& Stmt::bind_null(int i) {
@@ -151,9 +167,46 @@ bool needs_immutable(const std::filesystem::path& path) {
     return ::access(dir.c_str(), W_OK) != 0;
 }
 
+/// SQL function mlarc_text(x): a message_text_z column back as text (see
+/// store/raw_codec.hpp): a BLOB is one zstd frame of UTF-8 text, anything else
+/// is returned as it is. The text is decompressed straight into the buffer
+/// SQLite hands on to the reader.
+void mlarc_text_function(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+    sqlite3_value* v = argv[0];
+    if (sqlite3_value_type(v) != SQLITE_BLOB) {
+        sqlite3_result_value(ctx, v);
+        return;
+    }
+    const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
+    const std::string_view frame(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(v)));
+    size_t size = 0;
+    if (!zstd_frame_content_size(frame, size)) {
+        sqlite3_result_error(ctx, "stored message text is damaged (not a zstd frame)", -1);
+        return;
+    }
+    char* out = static_cast<char*>(sqlite3_malloc64(size + 1));
+    if (!out) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (!zstd_decompress_into(frame, out, size)) {
+        sqlite3_free(out);
+        sqlite3_result_error(ctx, "stored message text is damaged (zstd)", -1);
+        return;
+    }
+    sqlite3_result_text64(ctx, out, size, sqlite3_free, SQLITE_UTF8);
+}
+
 } // namespace
 
 Result<Db> Db::open(const std::filesystem::path& path, OpenMode mode, int busy_timeout_ms) {
+    // No memory statistics: they take a global mutex on every allocation,
+    // and nothing reads them. Must come before SQLite initialises itself.
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return sqlite3_initialize() == SQLITE_OK;
+    }();
+    (void)configured;
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
     case OpenMode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
@@ -171,10 +224,16 @@ Result<Db> Db::open(const std::filesystem::path& path, OpenMode mode, int busy_t
         return make_sqlite_error(rc, "cannot open " + path.string(), raw);
     }
     sqlite3_busy_timeout(raw, busy_timeout_ms);
+    rc = sqlite3_create_function_v2(raw, "mlarc_text", 1,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                    mlarc_text_function, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return make_sqlite_error(rc, "cannot open " + path.string(), raw);
     sqlite3_extended_result_codes(raw, 1);
     std::string pragmas = "PRAGMA foreign_keys=ON;";
     if (mode != OpenMode::read_only) {
-        pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+        // page_size takes effect only in a new, empty database (before WAL).
+        pragmas += "PRAGMA page_size=" + std::to_string(kPageSize) +
+                   "; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
     }
     pragmas += "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
     if (auto st = db.exec(pragmas); !st.ok()) {

@@ -48,6 +48,11 @@ class Stmt {
     Stmt& bind(int i, const char* text) { return bind(i, std::string_view(text)); }
     Stmt& bind_blob(int i, std::string_view bytes);
     Stmt& bind_null(int i);
+    /// Like bind()/bind_blob() without SQLite's copy of the bytes: they must
+    /// stay valid and unchanged until run() or reset() (the import writer's
+    /// large values: message text and raw bytes).
+    Stmt& bind_ref(int i, std::string_view text);
+    Stmt& bind_blob_ref(int i, std::string_view bytes);
 
     /// Steps once: true when a row is available, false when done.
     Result<bool> step();

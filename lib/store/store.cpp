@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -46,11 +47,15 @@ struct Store::Impl : ThreadGraph {
     int64_t seq = 0;
     int64_t next_id = 1;
     int64_t subject_window = 30 * 86400;
-    std::unordered_map<std::string, sql::Stmt> stmts;
+    struct SqlHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, sql::Stmt, SqlHash, std::equal_to<>> stmts;
 
     /// Prepared statement cache keyed by SQL text.
     Result<sql::Stmt*> st(const char* sql) {
-        auto it = stmts.find(sql);
+        auto it = stmts.find(std::string_view(sql));
         if (it != stmts.end()) return &it->second;
         auto s = db.prepare(sql);
         if (!s.ok()) return s.error();
@@ -354,20 +359,28 @@ Result<int64_t> Store::change_seq() {
 namespace {
 
 Status insert_addresses(Store::Impl& im, int64_t id, const char* role,
-                        const std::vector<Address>& addrs) {
+                        std::span<const Address> addrs) {
     auto q = im.st("INSERT OR IGNORE INTO message_addresses(message_id, role, position, address, "
                    "name) VALUES(?,?,?,?,?)");
     if (!q.ok()) return q.error();
     int pos = 0;
     for (const auto& a : addrs) {
-        (*q)->bind(1, id).bind(2, role).bind(3, pos++).bind(4, a.address).bind(5, a.name);
+        (*q)->bind(1, id)
+            .bind_ref(2, role)
+            .bind(3, pos++)
+            .bind_ref(4, a.address)
+            .bind_ref(5, a.name);
         MLARC_TRY_STATUS((*q)->run());
     }
     return {};
 }
 
 std::string headers_text(const std::vector<Header>& hs) {
+    size_t n = 0;
+    for (const auto& h : hs)
+        n += h.name.size() + h.value.size() + 3;
     std::string out;
+    out.reserve(n);
     for (const auto& h : hs) {
         out += h.name;
         out += ": ";
@@ -377,9 +390,51 @@ std::string headers_text(const std::vector<Header>& hs) {
     return out;
 }
 
+Status insert_mentions(Store::Impl& im, int64_t id, const std::vector<DeliverableMention>& ms) {
+    for (const auto& dm : ms) {
+        auto d = im.st("INSERT INTO deliverable_mentions(message_id, deliverable_id, kind, "
+                       "matched_text, context) VALUES(?,?,?,?,?)");
+        if (!d.ok()) return d.error();
+        (*d)->bind(1, id).bind(2, dm.deliverable_id).bind(3, dm.kind).bind(4, dm.text);
+        (*d)->bind(5, dm.context);
+        MLARC_TRY_STATUS((*d)->run());
+    }
+    return {};
+}
+
+/// The mentions `ms` for message `id` when it has none stored yet.
+Status add_missing_mentions(Store::Impl& im, int64_t id,
+                            const std::vector<DeliverableMention>& ms) {
+    if (ms.empty()) return {};
+    auto q = im.st("SELECT 1 FROM deliverable_mentions WHERE message_id=? LIMIT 1");
+    if (!q.ok()) return q.error();
+    (*q)->bind(1, id);
+    auto r = (*q)->step();
+    (*q)->reset();
+    if (!r.ok()) return r.error();
+    if (*r) return {};
+    return insert_mentions(im, id, ms);
+}
+
+/// Binds without a copy: `t` must outlive the statement's run().
+void bind_text(sql::Stmt& s, int i, const StoredText& t) {
+    if (t.compressed)
+        s.bind_blob_ref(i, t.bytes);
+    else
+        s.bind_ref(i, t.bytes);
+}
+
 } // namespace
 
-Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id, int64_t source_id) {
+void encode_message_text(IncomingMessage& m) {
+    m.headers_z = encode_text(headers_text(m.parsed.headers));
+    m.body_z = encode_text(m.parsed.body_text);
+    m.attachment_z = encode_text(m.parsed.attachment_text);
+    m.text_encoded = true;
+}
+
+Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id,
+                                      int64_t source_id) {
     Impl& im = *impl_;
     // Known already? Same Message-ID and same content: a duplicate delivery.
     int64_t max_seq = 0;
@@ -401,6 +456,9 @@ Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id,
                 (*ins)->bind(1, id).bind(2, list_id).bind(3, source_id);
                 MLARC_TRY_STATUS((*ins)->run());
                 if (im.db.changes() == 0) return AddOutcome::duplicate;
+                // A message first stored in a list that has no mention scan
+                // (ingest/importer.cpp) gets this copy's mentions now.
+                MLARC_TRY_STATUS(add_missing_mentions(im, id, m.mentions));
                 auto up = im.st("UPDATE messages SET change_seq=? WHERE id=?");
                 if (!up.ok()) return up.error();
                 (*up)->bind(1, im.seq).bind(2, id);
@@ -459,19 +517,31 @@ Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id,
         MLARC_TRY_STATUS((*n)->run());
     }
     {
-        auto t = im.st("INSERT INTO message_text(message_id, headers, body, attachment_text) "
+        auto t = im.st("INSERT INTO message_text_z(message_id, headers, body, attachment_text) "
                        "VALUES(?,?,?,?)");
         if (!t.ok()) return t.error();
-        (*t)->bind(1, id).bind(2, headers_text(m.parsed.headers)).bind(3, m.parsed.body_text);
-        (*t)->bind(4, m.parsed.attachment_text);
-        MLARC_TRY_STATUS((*t)->run());
+        (*t)->bind(1, id);
+        if (m.text_encoded) {
+            bind_text(**t, 2, m.headers_z);
+            bind_text(**t, 3, m.body_z);
+            bind_text(**t, 4, m.attachment_z);
+            MLARC_TRY_STATUS((*t)->run());
+        } else {
+            const StoredText h = encode_text(headers_text(m.parsed.headers));
+            const StoredText b = encode_text(m.parsed.body_text);
+            const StoredText a = encode_text(m.parsed.attachment_text);
+            bind_text(**t, 2, h);
+            bind_text(**t, 3, b);
+            bind_text(**t, 4, a);
+            MLARC_TRY_STATUS((*t)->run());
+        }
     }
     {
         auto r = im.st("INSERT INTO message_raw(message_id, escaping, from_line, codec, raw_size, "
                        "raw) VALUES(?,?,?,?,?,?)");
         if (!r.ok()) return r.error();
         (*r)->bind(1, id).bind(2, m.escaping).bind(3, m.from_line).bind(4, m.codec);
-        (*r)->bind(5, m.raw_size).bind_blob(6, m.raw_encoded);
+        (*r)->bind(5, m.raw_size).bind_blob_ref(6, m.raw_encoded);
         MLARC_TRY_STATUS((*r)->run());
     }
     {
@@ -481,19 +551,14 @@ Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id,
         (*l)->bind(1, id).bind(2, list_id).bind(3, source_id);
         MLARC_TRY_STATUS((*l)->run());
     }
-    for (const auto& dm : m.mentions) {
-        auto d = im.st("INSERT INTO deliverable_mentions(message_id, deliverable_id, kind, "
-                       "matched_text, context) VALUES(?,?,?,?,?)");
-        if (!d.ok()) return d.error();
-        (*d)->bind(1, id).bind(2, dm.deliverable_id).bind(3, dm.kind).bind(4, dm.text);
-        (*d)->bind(5, dm.context);
-        MLARC_TRY_STATUS((*d)->run());
-    }
-    std::vector<Address> from{m.parsed.from};
-    MLARC_TRY_STATUS(insert_addresses(im, id, "from", from));
-    MLARC_TRY_STATUS(insert_addresses(im, id, "to", m.parsed.to));
+    MLARC_TRY_STATUS(insert_mentions(im, id, m.mentions));
+    // In primary-key order (message_id, role, position): every row is then
+    // appended at the end of the table's b-tree, which SQLite does without
+    // splitting pages in half.
     MLARC_TRY_STATUS(insert_addresses(im, id, "cc", m.parsed.cc));
+    MLARC_TRY_STATUS(insert_addresses(im, id, "from", std::span<const Address>(&m.parsed.from, 1)));
     MLARC_TRY_STATUS(insert_addresses(im, id, "reply-to", m.parsed.reply_to));
+    MLARC_TRY_STATUS(insert_addresses(im, id, "to", m.parsed.to));
     if (!m.parsed.attachments.empty()) {
         auto a = im.st("INSERT OR IGNORE INTO attachments(message_id, part_no, filename, "
                        "content_type, size) VALUES(?,?,?,?,?)");

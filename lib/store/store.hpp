@@ -14,6 +14,7 @@
 #pragma once
 
 #include "mime/message.hpp"
+#include "store/raw_codec.hpp"
 #include "store/sqlite.hpp"
 #include "util/result.hpp"
 
@@ -77,7 +78,17 @@ struct IncomingMessage {
     uint64_t raw_size = 0;    // raw bytes before encoding
     uint64_t source_offset = 0;
     std::vector<DeliverableMention> mentions; // empty without a registry
+    // The message_text_z columns as stored (encode_message_text); add_message
+    // encodes them itself when `text_encoded` is false.
+    bool text_encoded = false;
+    StoredText headers_z, body_z, attachment_z;
 };
+
+/// Fills m.headers_z, m.body_z and m.attachment_z from m.parsed (headers as
+/// "Name: value" lines, body text, attachment text), compressed as
+/// store/raw_codec.hpp says. The import workers call it, so the writer thread
+/// does not compress.
+void encode_message_text(IncomingMessage& m);
 
 enum class AddOutcome {
     stored,           // a new message

@@ -58,6 +58,13 @@ TEST_CASE("a store of schema version 1 is migrated after a backup and keeps its 
     CHECK(query(a / "store.sqlite", "SELECT count(*) FROM messages WHERE id <= 5") == 5);
     CHECK(query(a / "store.sqlite", "SELECT count(*) FROM messages") ==
           query(a / "store.sqlite", "SELECT count(DISTINCT mid) FROM messages"));
+    // Their text (plain TEXT rows from before migration 0004) reads as before
+    // through the message_text view.
+    CHECK(query(bak, "SELECT count(*) FROM message_text WHERE message_id <= 5 AND body <> ''") ==
+          query(a / "store.sqlite",
+                "SELECT count(*) FROM message_text WHERE message_id <= 5 AND body <> ''"));
+    CHECK(query(a / "store.sqlite", "SELECT count(*) FROM message_text_z WHERE message_id <= 5 "
+                                    "AND typeof(body) = 'text'") == 5);
     CHECK(check_integrity(a) == "");
     const auto s = run_mlarc({"search", "--archive", a.string(), "deliverable"});
     CHECK(s.status == 0);
