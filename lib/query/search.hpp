@@ -150,6 +150,12 @@ Result<uint64_t> count(Archive& archive, const QuerySpec& spec, bool threads);
 /// 0 = all) and per month. Errors: as search().
 Result<Facets> facets(Archive& archive, const QuerySpec& spec, size_t max_authors = 20);
 
+/// The months (key and label YYYY-MM) that hold messages matching `spec`,
+/// newest first, with their message counts: the month browser of the web
+/// front end. One count per month term of the index (index/schema.hpp
+/// month:), no pass over every match. Errors: as search().
+Result<std::vector<FacetCount>> month_counts(Archive& archive, const QuerySpec& spec);
+
 /// Ids of the matching messages, ascending; with whole_threads, of every
 /// message in a thread with a match. Errors: as search().
 Result<std::vector<int64_t>> matching_ids(Archive& archive, const QuerySpec& spec,
