@@ -39,6 +39,7 @@ constexpr std::string_view kHiStart = "\x02";
 constexpr std::string_view kHiEnd = "\x03";
 constexpr size_t kDefaultPageSize = 20;
 constexpr size_t kMonthPageSize = 100;      // threads of a month page
+constexpr uint64_t kAuthorFacetMax = 2000;  // matching messages up to which authors are counted
 constexpr size_t kMaxThreadBodies = 200;    // messages of a thread shown with their text
 constexpr size_t kMaxThreadNodes = 500;     // lines of a thread page (FAILURE-MODES 54)
 constexpr size_t kMaxInlineBody = 1u << 20; // bytes of a body shown inline
@@ -340,6 +341,9 @@ std::string facets_html(const Page& pg, const Facets& f) {
     if (!pg.settings.obfuscate)
         row("Authors", f.authors,
             [&](const FacetCount& c) { return pg.url("/search") + pg.query({{"author", c.key}, {"page", ""}}); });
+    if (f.authors.empty() && f.messages > kAuthorFacetMax)
+        out += "<p>Authors: counted for searches of at most " + format_count(kAuthorFacetMax) +
+               " messages; narrow this one by list, date or more words.</p>";
     row("Months", f.months, [&](const FacetCount& c) {
         return pg.url("/search") +
                pg.query({{"since", c.key}, {"until", c.key}, {"from", ""}, {"to", ""}, {"page", ""}});
@@ -499,10 +503,14 @@ Response search_page(Archive& archive, const Page& pg, const std::string& fixed_
     // visit every match (for `kernel` on 18,000 messages, two thirds of the
     // request's instructions), so they are made where they are read: the
     // first HTML page of a search (later pages link back to it; the JSON, as
-    // `mlarc search --format json` without --facets, has none).
+    // `mlarc search --format json` without --facets, has none). Above
+    // kAuthorFacetMax matching messages only the list and month facets are
+    // made, from the index's list and month terms (see below).
     bool narrowed = !trim(spec.text).empty() || !spec.author.empty() || !spec.since.empty() ||
                     !spec.until.empty() || spec.wg || (!spec.lists.empty() && fixed_list.empty());
-    o.facets = narrowed && month.empty() && fixed_list.empty() && *page == 1 && *format == "html";
+    const bool want_facets =
+        narrowed && month.empty() && fixed_list.empty() && *page == 1 && *format == "html";
+    o.facets = false;
     o.snippets = month.empty();
     std::unique_ptr<Renderer> json;
     std::ostringstream json_out, json_err;
@@ -523,6 +531,13 @@ Response search_page(Archive& archive, const Page& pg, const std::string& fixed_
                                    "dates, fewer or longer words) and try again");
         busy.headers.emplace_back("Retry-After", "10");
         return busy;
+    }
+    if (want_facets) {
+        auto f = r->messages.exact && r->messages.value <= kAuthorFacetMax
+                     ? facets(archive, spec, 20)
+                     : list_month_facets(archive, spec);
+        if (!f.ok()) return error_response(pg.settings, f.error());
+        r->facets = std::move(*f);
     }
     std::erase_if(r->hits, [](const Hit& hit) { return hidden(hit.flags); });
     if (pg.settings.obfuscate) obfuscate(*r);

@@ -559,34 +559,73 @@ Result<Facets> facets(Archive& archive, const QuerySpec& spec, size_t max_author
     });
 }
 
+namespace {
+
+/// For every term with `prefix`: the number of matches of `q` that have it
+/// (the term's frequency when `q` matches everything), as (term, count).
+std::vector<std::pair<std::string, uint64_t>>
+term_counts(Xapian::Database& db, const Xapian::Query& q, const std::string& prefix) {
+    std::vector<std::pair<std::string, uint64_t>> out;
+    const bool all = q.get_type() == Xapian::Query::LEAF_MATCH_ALL;
+    Xapian::Enquire e(db);
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    e.set_docid_order(Xapian::Enquire::ASCENDING);
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+        const std::string term = *t;
+        uint64_t n = 0;
+        if (all) {
+            n = t.get_termfreq();
+        } else {
+            e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(term)));
+            n = e.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+        }
+        if (n) out.emplace_back(term.substr(prefix.size()), n);
+    }
+    return out;
+}
+
+/// "YYYYMM" month term values -> month facet counts, ascending.
+std::vector<FacetCount> months_of(const std::vector<std::pair<std::string, uint64_t>>& terms) {
+    std::vector<FacetCount> out;
+    for (const auto& [ym, n] : terms) {
+        if (ym.size() != 6 || ym.find_first_not_of("0123456789") != std::string::npos) continue;
+        const std::string key = ym.substr(0, 4) + "-" + ym.substr(4);
+        out.push_back({key, key, n});
+    }
+    return out;
+}
+
+} // namespace
+
 Result<std::vector<FacetCount>> month_counts(Archive& archive, const QuerySpec& spec) {
     return read_index(archive, [&](Xapian::Database& db) -> Result<std::vector<FacetCount>> {
         auto c = compile(archive, db, spec);
         if (!c.ok()) return c.error();
-        const std::string prefix(prefix_of(FieldId::month));
-        std::vector<FacetCount> out;
-        const bool all = c->query.get_type() == Xapian::Query::LEAF_MATCH_ALL;
-        Xapian::Enquire e(db);
-        e.set_weighting_scheme(Xapian::BoolWeight());
-        e.set_docid_order(Xapian::Enquire::ASCENDING);
-        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
-            const std::string term = *t;
-            const std::string ym = term.substr(prefix.size());
-            if (ym.size() != 6 || ym.find_first_not_of("0123456789") != std::string::npos) continue;
-            uint64_t n = 0;
-            if (all) {
-                n = t.get_termfreq();
-            } else {
-                e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, c->query, Xapian::Query(term)));
-                const Xapian::MSet ms = e.get_mset(0, 0, db.get_doccount());
-                n = ms.get_matches_estimated();
-            }
-            if (n == 0) continue;
-            const std::string key = ym.substr(0, 4) + "-" + ym.substr(4);
-            out.push_back({key, key, n});
-        }
+        auto out = months_of(term_counts(db, c->query, std::string(prefix_of(FieldId::month))));
         std::reverse(out.begin(), out.end());
         return out;
+    });
+}
+
+Result<Facets> list_month_facets(Archive& archive, const QuerySpec& spec) {
+    return read_index(archive, [&](Xapian::Database& db) -> Result<Facets> {
+        auto c = compile(archive, db, spec);
+        if (!c.ok()) return c.error();
+        Facets f;
+        for (auto& [value, n] : term_counts(db, c->query, std::string(prefix_of(FieldId::list)))) {
+            const std::string name =
+                value.starts_with(':') ? value.substr(1) : value; // make_term's ':'
+            f.lists.push_back({name, name, n});
+        }
+        std::sort(f.lists.begin(), f.lists.end(), [](const FacetCount& a, const FacetCount& b) {
+            return a.count != b.count ? a.count > b.count : a.key < b.key;
+        });
+        f.months = months_of(term_counts(db, c->query, std::string(prefix_of(FieldId::month))));
+        Xapian::Enquire e(db);
+        e.set_query(c->query);
+        e.set_weighting_scheme(Xapian::BoolWeight());
+        f.messages = e.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+        return f;
     });
 }
 

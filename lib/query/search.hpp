@@ -156,6 +156,13 @@ Result<Facets> facets(Archive& archive, const QuerySpec& spec, size_t max_author
 /// month:), no pass over every match. Errors: as search().
 Result<std::vector<FacetCount>> month_counts(Archive& archive, const QuerySpec& spec);
 
+/// Facets per list and per month only (no authors: Facets::authors empty),
+/// exact, counted from the list and month terms of the index (one count per
+/// term, as month_counts()) instead of reading every match: for a broad
+/// query about a tenth of facets()'s work. The web search page uses it
+/// above a number of matches. Errors: as search().
+Result<Facets> list_month_facets(Archive& archive, const QuerySpec& spec);
+
 /// Ids of the matching messages, ascending; with whole_threads, of every
 /// message in a thread with a match. Errors: as search().
 Result<std::vector<int64_t>> matching_ids(Archive& archive, const QuerySpec& spec,
