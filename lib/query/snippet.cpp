@@ -30,9 +30,10 @@ void wildcard_patterns(const Xapian::Query& q, std::vector<std::string>& out) {
         wildcard_patterns(q.get_subquery(i), out);
 }
 
-/// A word of the text: [begin, end) byte offsets.
+/// A word of the text: [begin, end) byte offsets; `candidate`: it may match.
 struct Word {
     size_t begin, end;
+    bool candidate;
 };
 
 /// CJK characters are words of one character each (as FLAG_CJK_NGRAM's
@@ -72,9 +73,16 @@ bool word_char(unsigned ch) {
     return Xapian::Unicode::is_wordchar(ch);
 }
 
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
 /// Reads the next word at or after `pos`, lower-cased into `lower`. False at
-/// the end of the text.
-bool next_word(std::string_view text, size_t& pos, Word& w, std::string& lower) {
+/// the end of the text. With `heads`, a word whose first two bytes (ASCII,
+/// lower-cased) no query term starts with is only skipped (w.candidate
+/// false, `lower` empty): no lower-casing, no lookup.
+bool next_word(std::string_view text, size_t& pos, Word& w, std::string& lower,
+               const Heads* heads = nullptr) {
     lower.clear();
     const size_t n = text.size();
     size_t len = 1;
@@ -82,11 +90,19 @@ bool next_word(std::string_view text, size_t& pos, Word& w, std::string& lower) 
         pos += len;
     if (pos >= n) return false;
     w.begin = pos;
+    w.candidate = true;
+    if (heads && static_cast<unsigned char>(text[pos]) < 0x80) {
+        const auto c0 = static_cast<unsigned char>(ascii_lower(text[pos]));
+        const auto c1 = pos + 1 < n ? static_cast<unsigned char>(ascii_lower(text[pos + 1])) : 0;
+        w.candidate = heads->single[c0] ||
+                      (c1 < 0x80 && word_char(c1) && heads->pairs[(c0 << 7) | c1]) ||
+                      (c1 >= 0x80 && heads->pairs[(c0 << 7)]);
+    }
     while (pos < n) {
         const auto c = static_cast<unsigned char>(text[pos]);
         if (c < 0x80) {
             if (!word_char(c)) break;
-            lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            if (w.candidate) lower += ascii_lower(static_cast<char>(c));
             ++pos;
             continue;
         }
@@ -99,7 +115,7 @@ bool next_word(std::string_view text, size_t& pos, Word& w, std::string& lower) 
             }
             break;
         }
-        Xapian::Unicode::append_utf8(lower, Xapian::Unicode::tolower(ch));
+        if (w.candidate) Xapian::Unicode::append_utf8(lower, Xapian::Unicode::tolower(ch));
         pos += len;
     }
     w.end = pos;
@@ -160,6 +176,22 @@ Snippeter::Snippeter(HighlightTerms terms, const Xapian::Stem& stem)
     }
     for (const auto& p : terms_.prefixes)
         group_ids_.emplace("*" + p, groups_++);
+    // The first two bytes of every term: words not starting so are skipped.
+    auto add_head = [&](const std::string& t) {
+        const auto c0 = static_cast<unsigned char>(t[0]);
+        if (c0 >= 0x80) return; // words with a non-ASCII first byte are always looked up
+        if (t.size() == 1) {
+            heads_.single[c0] = true;
+            return;
+        }
+        const auto c1 = static_cast<unsigned char>(t[1]);
+        heads_.pairs[(c0 << 7) | (c1 < 0x80 ? c1 : 0)] = true; // [c0][0]: a non-ASCII second byte
+    };
+    for (const auto& set : {&terms_.words, &terms_.stems})
+        for (const auto& t : *set)
+            if (!t.empty()) add_head(t);
+    for (const auto& p : terms_.prefixes)
+        if (!p.empty()) add_head(p);
 }
 
 Snippeter::~Snippeter() = default;
@@ -203,7 +235,8 @@ std::string Snippeter::make(std::string_view text, size_t bytes, std::string_vie
         size_t pos = 0;
         Word w{};
         std::string lower;
-        while (next_word(text, pos, w, lower)) {
+        while (next_word(text, pos, w, lower, &heads_)) {
+            if (!w.candidate) continue;
             const int g = group_of(lower);
             if (g < 0) continue;
             matches.push_back({w.begin, w.end, g});
@@ -263,8 +296,8 @@ std::string Snippeter::make(std::string_view text, size_t bytes, std::string_vie
     size_t pos = 0, copied = 0;
     Word w{};
     std::string lower;
-    while (groups_ > 0 && next_word(window, pos, w, lower)) {
-        if (group_of(lower) < 0) continue;
+    while (groups_ > 0 && next_word(window, pos, w, lower, &heads_)) {
+        if (!w.candidate || group_of(lower) < 0) continue;
         out.append(window.substr(copied, w.begin - copied));
         out += hi_start;
         out.append(window.substr(w.begin, w.end - w.begin));

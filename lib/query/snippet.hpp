@@ -21,6 +21,7 @@
 // out before or after it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -47,6 +48,13 @@ struct HighlightTerms {
 /// only, so unprefixed terms are stems.
 HighlightTerms highlight_terms(const Xapian::Query& q, bool stem_all);
 
+/// First bytes of the query terms (ASCII, lower case): a filter that lets
+/// the scan skip most words without a lookup.
+struct Heads {
+    std::array<bool, 128> single{}; // a term of one byte, or a prefix of one
+    std::vector<bool> pairs = std::vector<bool>(128 * 128); // [c0 << 7 | c1]; c1 0: non-ASCII
+};
+
 /// Makes the snippets of one page; keeps what it learnt about words between
 /// calls (one object per page).
 class Snippeter {
@@ -71,6 +79,7 @@ class Snippeter {
     std::unordered_map<std::string, int> group_ids_; // word/stem/prefix -> group
     std::unordered_map<std::string, int> seen_;      // word -> group or -1 (cache)
     std::unordered_set<std::string> stem_heads_;     // first two bytes of the stems
+    Heads heads_;                                    // first bytes of all terms
     int groups_ = 0;
 };
 
