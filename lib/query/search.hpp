@@ -12,9 +12,9 @@
 //
 // Results are threads by default (one hit per thread, represented by its
 // first message in the sort order: newest, oldest or most relevant match) or
-// messages. Totals are exact up to kExactTotalBound matching messages (the
-// message total of a date-sorted search always) and estimates above, flagged
-// as such; `count` is always exact. Nothing is silently cut off.
+// messages. Totals are exact up to kExactTotalBound matching messages (those of a
+// date-sorted thread search on one local index always) and estimates above,
+// flagged as such; `count` is always exact. Nothing is silently cut off.
 #pragma once
 
 #include "util/result.hpp"
