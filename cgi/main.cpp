@@ -76,8 +76,9 @@ int run_fcgi() {
     Archive archive = Archive::at(archive_dir());
     const Settings settings = settings_from_env();
     while (FCGX_Accept_r(&req) == 0) {
-        // Pick up what `mlarc index` committed since the last request.
-        if (auto index = archive.index(); index.ok()) (void)(*index)->reopen();
+        // Pick up what `mlarc import` / `mlarc index` committed since the
+        // last request: new lists, a new index revision, a new archive.
+        archive.refresh();
         auto param = [&](const char* name) {
             const char* v = FCGX_GetParam(name, req.envp);
             return std::string(v ? v : "");

@@ -5,6 +5,8 @@
 #include "index/xapian_db.hpp"
 #include "store/store.hpp"
 
+#include <sys/stat.h>
+
 namespace mlarc {
 
 struct Archive::Impl {
@@ -14,6 +16,17 @@ struct Archive::Impl {
     std::optional<std::vector<ListInfo>> lists;
     std::optional<IndexSettings> settings;
     bool allow_partial = false;
+    // Identity of the store file opened (refresh() notices a new archive).
+    dev_t store_dev = 0;
+    ino_t store_ino = 0;
+
+    bool store_file(dev_t& dev, ino_t& ino) const {
+        struct stat st {};
+        if (::stat((dir / "store.sqlite").c_str(), &st) != 0) return false;
+        dev = st.st_dev;
+        ino = st.st_ino;
+        return true;
+    }
 };
 
 Archive::Archive(std::filesystem::path dir) : impl_(std::make_unique<Impl>()) {
@@ -53,8 +66,13 @@ std::vector<std::string> Archive::missing_shards() const {
 
 Result<Store*> Archive::store() {
     if (!impl_->store) {
+        dev_t dev = 0;
+        ino_t ino = 0;
+        const bool known = impl_->store_file(dev, ino);
         auto s = Store::open(impl_->dir, Store::Mode::read_only);
         if (!s.ok()) return s.error();
+        impl_->store_dev = known ? dev : 0;
+        impl_->store_ino = known ? ino : 0;
         impl_->store.emplace(std::move(*s));
     }
     return &*impl_->store;
@@ -69,6 +87,21 @@ Result<const std::vector<ListInfo>*> Archive::lists() {
         impl_->lists = std::move(*l);
     }
     return &*impl_->lists;
+}
+
+void Archive::refresh() {
+    impl_->lists.reset();
+    impl_->settings.reset();
+    if (impl_->store) {
+        dev_t dev = 0;
+        ino_t ino = 0;
+        if (!impl_->store_file(dev, ino) || dev != impl_->store_dev || ino != impl_->store_ino) {
+            impl_->store.reset();
+            impl_->index.reset();
+            return;
+        }
+    }
+    if (impl_->index && !impl_->index->reopen().ok()) impl_->index.reset();
 }
 
 Result<Archive::IndexSettings> Archive::index_settings() {

@@ -51,7 +51,7 @@ class Archive {
     /// archive), schema, unreadable, bad_input.
     Result<Store*> store();
 
-    /// Every list of the store (cached). Errors: those of store().
+    /// Every list of the store (cached until refresh()). Errors: those of store().
     Result<const std::vector<ListInfo>*> lists();
 
     /// How the index's text was made, from its metadata, so queries are
@@ -63,6 +63,15 @@ class Archive {
         std::string stemming = "some";    // all (stems only), some (words + Z-stems), none
     };
     Result<IndexSettings> index_settings();
+
+    /// For a long-running reader (mlarc.fcgi), before each request: picks up
+    /// what writers committed since the last call. The index is reopened at
+    /// its newest revision and its settings read again; the cached list
+    /// names are dropped (a new list, a list's changed name or WG shows on
+    /// the next lists()); when ARCHIVE/store.sqlite is another file than the
+    /// one open (the archive was made again), store and index are closed and
+    /// opened afresh on next use. Cheap: one stat() and a reopen check.
+    void refresh();
 
   private:
     explicit Archive(std::filesystem::path dir);

@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
 # Web benchmark (issue 6): wrk on loopback against lighttpd + mlarc.cgi
 # (mod_cgi: one process per request) and lighttpd + mlarc.fcgi (mod_fastcgi:
-# one long-lived process that keeps the archive open), for the same set of
-# search requests on a linux-mips archive. Reports requests/s, p50 and p99
-# latency, non-2xx responses and socket errors for each, and the FastCGI/CGI
-# request-rate ratio; writes the table to BUILD/bench/web.md.
+# one long-lived process that keeps the archive open), on a linux-mips
+# archive, with two request sets:
+#   fixed:  10 search requests (word, phrase, prefix, boolean, filtered, paged,
+#           JSON), cycled through: the same few queries again and again;
+#   varied: WEB_VARIED (default 120) different search requests made from the
+#           corpus's own words (subject words of middling frequency, so
+#           neither stop words nor hapaxes): single words, pairs, relevance
+#           sort, a date range, page 2, JSON and a month page, each query
+#           asked once per cycle. This is the honest figure: no server-side
+#           state can serve one request from another's work.
+# Reports requests/s, p50 and p99 latency, non-2xx responses and socket
+# errors for each server and set, and the FastCGI/CGI request-rate ratio;
+# writes the table to BUILD/bench/web.md.
 #
 # Aims (issue 6): FastCGI >= 10x the CGI rate, p99 < 50 ms, zero errors. The
 # figures are wall-clock and depend on the machine's load: quote them with it.
@@ -14,6 +23,8 @@
 #                           made once from the 2017-2019 linux-mips files)
 #   WEB_DURATION=SECONDS    per server (default 15)
 #   WEB_CONNECTIONS=N       wrk connections (default 4; 2 wrk threads)
+#   WEB_VARIED=N            requests of the varied set (default 120)
+#   WEB_SETS="fixed varied" the sets to run
 # Needs lighttpd and wrk (apt-get install when missing, as root or via sudo).
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -55,9 +66,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The requests: word, phrase, prefix, boolean, filtered, paged and JSON
+# The fixed set: word, phrase, prefix, boolean, filtered, paged and JSON
 # searches, cycled through by every connection.
-paths=(
+fixed_paths=(
   "/search?q=kernel"
   "/search?q=patch+mips"
   "/search?q=%22page+table%22"
@@ -70,9 +81,42 @@ paths=(
   "/search?q=device+tree&list=linux-mips"
 )
 
+# The varied set: words from the subjects of the corpus files the archive
+# was made from (deterministic: ranked by frequency, ties by the word).
+varied=${WEB_VARIED:-120}
+words=()
+if [ -d "$corpus" ]; then
+  mapfile -t words < <(zstdcat "$corpus"/linux-mips-201[789].mbox.zst 2>/dev/null |
+    grep -a '^Subject:' | tr 'A-Z' 'a-z' | tr -c 'a-z\n' ' ' | tr ' ' '\n' |
+    awk 'length($0) >= 4' | sort | uniq -c | sort -k1,1nr -k2 | awk 'NR > 40 {print $2}' | head -n 400)
+fi
+varied_paths=()
+if [ "${#words[@]}" -ge 200 ]; then
+  for ((i = 0; ${#varied_paths[@]} < varied; i++)); do
+    w=${words[i]} w2=${words[i + 200]}
+    case $((i % 8)) in
+    0) varied_paths+=("/search?q=$w") ;;
+    1) varied_paths+=("/search?q=$w+$w2") ;;
+    2) varied_paths+=("/search?q=$w&sort=relevance") ;;
+    3) varied_paths+=("/search?q=$w&since=2018-01-01&until=2018-12-31") ;;
+    4) varied_paths+=("/search?q=$w&page=2") ;;
+    5) varied_paths+=("/search?q=$w&format=json") ;;
+    6) varied_paths+=("/search?q=$w+OR+$w2&list=linux-mips") ;;
+    7) varied_paths+=("/l/linux-mips/201$((7 + i / 8 % 3))-$(printf %02d $((i / 24 % 12 + 1)))") ;;
+    esac
+  done
+fi
+
 # shellcheck source=../web_server.sh
 . "$src/tests/web_server.sh"
-web_wrk_script "$tmp/paths.lua" "${paths[@]}"
+web_wrk_script "$tmp/fixed.lua" "${fixed_paths[@]}"
+sets=${WEB_SETS:-fixed varied}
+if [ "${#varied_paths[@]}" -eq 0 ]; then
+  echo "bench web: no corpus words (needs $corpus and zstdcat): the varied set is left out" >&2
+  sets=${sets//varied/}
+else
+  web_wrk_script "$tmp/varied.lua" "${varied_paths[@]}"
+fi
 # serve TEMPLATE: lighttpd on a free port with the archive; sets $port.
 serve() {
   rm -rf "$tmp/srv"
@@ -91,16 +135,18 @@ ms() {
     else { sub(/s$/, "", v); printf "%.0f", v * 1000 } }'
 }
 
-# run NAME TEMPLATE: every request checked once, then wrk; sets row_NAME, rps_NAME.
+# run NAME TEMPLATE SET: every request of SET checked once (a cold pass, not
+# timed), then wrk; sets row_NAME, rps_NAME.
 rows=()
 run() {
-  local name=$1 code p
+  local name=$1 set=$3 code p
+  local -n set_paths=${set}_paths
   serve "$2"
-  for p in "${paths[@]}"; do
+  for p in "${set_paths[@]}"; do
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$p")
     [ "$code" = 200 ] || { echo "bench web: $name GET $p: status $code" >&2; exit 1; }
   done
-  wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s --latency -s "$tmp/paths.lua" \
+  wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s --latency -s "$tmp/$set.lua" \
       "http://127.0.0.1:$port" > "$out/web-$name.txt" 2>&1
   stop
   local rps p50 p99 non2xx errors
@@ -109,26 +155,32 @@ run() {
   p99=$(ms "$(awk '$1 == "99%" {print $2}' "$out/web-$name.txt")")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$out/web-$name.txt")
   errors=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$out/web-$name.txt")
-  rows+=("$name|$rps|$p50|$p99|${non2xx:-0}|${errors:-0}")
-  eval "rps_$name=$rps"
+  rows+=("$name|${#set_paths[@]}|$rps|$p50|$p99|${non2xx:-0}|${errors:-0}")
+  eval "rps_${name//-/_}=$rps"
   echo "$name: $rps requests/s, p50 $p50 ms, p99 $p99 ms, non-2xx ${non2xx:-0}, socket errors ${errors:-0}"
 }
 
 msgs=$("$mlarc" count --archive "$archive" '' 2>/dev/null || echo "?")
-echo "== web: ${#paths[@]} search requests, wrk -t2 -c$conns -d${duration}s, archive $archive ($msgs messages)"
-run cgi lighttpd.conf.in
-run fastcgi lighttpd-fastcgi.conf.in
-ratio=$(awk -v a="$rps_fastcgi" -v b="$rps_cgi" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== web: sets '$sets' (fixed ${#fixed_paths[@]}, varied ${#varied_paths[@]} requests), wrk -t2 -c$conns -d${duration}s, archive $archive ($msgs messages)"
+ratios=()
+for set in $sets; do
+  run "cgi-$set" lighttpd.conf.in "$set"
+  run "fastcgi-$set" lighttpd-fastcgi.conf.in "$set"
+  a=rps_fastcgi_$set b=rps_cgi_$set
+  ratios+=("$set: $(awk -v a="${!a}" -v b="${!b}" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')x")
+done
 {
-  echo "## Web: lighttpd + CGI vs FastCGI ($(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "## Web: lighttpd + CGI vs FastCGI ($(date -u +%Y-%m-%d), load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after)"
   echo
-  echo "wrk -t2 -c$conns -d${duration}s on 127.0.0.1, ${#paths[@]} search requests in turn, $msgs messages."
+  echo "wrk -t2 -c$conns -d${duration}s on 127.0.0.1, $msgs messages; fixed: ${#fixed_paths[@]} search requests in turn;"
+  echo "varied: ${#varied_paths[@]} different requests from corpus words (tests/bench/web.sh)."
   echo "Wall-clock figures: they depend on the load of the machine."
   echo
-  echo "| server | requests/s | p50 ms | p99 ms | non-2xx | socket errors |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| server-set | requests in the set | requests/s | p50 ms | p99 ms | non-2xx | socket errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
   echo
-  echo "FastCGI / CGI request rate: ${ratio}x (aim: >= 10x; p99 aim: < 50 ms; errors aim: 0)"
+  echo "FastCGI / CGI request rate: ${ratios[*]} (aim: >= 10x; p99 aim: < 50 ms; errors aim: 0)"
 } > "$out/web.md"
 cat "$out/web.md"

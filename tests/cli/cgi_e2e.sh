@@ -272,6 +272,43 @@ cgi PATH_INFO=/search q=the list=fgdpm; expect 200 "facets"
 grep -q 'class="facets"' "$tmp/out" || fail "facets: none shown for a narrowed search"
 grep -q 'href="/search?[^"]*since=20[0-9][0-9]-[0-9][0-9]&amp;until=' "$tmp/out" || fail "facets: no month refining link"
 grep -q '<meta name="viewport" content="width=device-width' "$tmp/out" || fail "no viewport meta"
+# Facets are made for the first HTML page only (later pages and the JSON have none).
+cgi PATH_INFO=/search q=the list=fgdpm page=2; expect 200 "facets page 2"
+grep -q 'class="facets"' "$tmp/out" && fail "facets: computed for page 2"
+cgi PATH_INFO=/search q=the list=fgdpm format=json; expect 200 "facets json"
+body | grep -q '"facets"' && fail "facets: in the search JSON (as the CLI: only with --facets)"
+
+# --- browsing a list by month: /l/<list>/months, /l/<list>/<YYYY-MM> ----------------
+cgi PATH_INFO=/l/fgdpm; expect 200 "list page"
+grep -q 'href="/l/fgdpm/months"' "$tmp/out" || fail "list page: no link to the months"
+cgi PATH_INFO=/l/fgdpm/months; expect 200 "month index"
+months=$(grep -o 'href="/l/fgdpm/[0-9]\{4\}-[0-9][0-9]"' "$tmp/out" | sed 's|.*/||; s|"$||')
+[ "$(echo "$months" | wc -l)" -ge 3 ] || fail "month index: fewer than 3 months ($months)"
+[ "$months" = "$(echo "$months" | sort -r)" ] || fail "month index: not newest first"
+newest=$(echo "$months" | head -1) second=$(echo "$months" | sed -n 2p) oldest=$(echo "$months" | tail -1)
+# The month's message count in the index equals a search for the same month.
+idx_n=$(grep -o "href=\"/l/fgdpm/$second\">[A-Za-z]*</a>([0-9]*)" "$tmp/out" | sed 's/.*(\([0-9]*\))/\1/')
+cli_n=$("$MLARC" count --archive "$A" --list fgdpm --since "$second" --until "$second")
+[ "$idx_n" = "$cli_n" ] || fail "month index: $second has $idx_n messages, mlarc count says $cli_n"
+cgi PATH_INFO="/l/fgdpm/$second"; expect 200 "month page"
+grep -q "<h1>List fgdpm: " "$tmp/out" || fail "month page: no title"
+grep -q "rel=\"next\" href=\"/l/fgdpm/$newest\"" "$tmp/out" || fail "month page: no link to the newer month $newest"
+grep -q 'href="/l/fgdpm/months">all months' "$tmp/out" || fail "month page: no link to the month index"
+grep -q 'class="hits"' "$tmp/out" || fail "month page: no threads"
+grep -q 'class="snip"' "$tmp/out" && fail "month page: snippets on an overview"
+threads=$(grep -o 'href="/t/[0-9]*"' "$tmp/out" | wc -l)
+cli_t=$("$MLARC" count --threads --archive "$A" --list fgdpm --since "$second" --until "$second")
+[ "$threads" = "$cli_t" ] || fail "month page: $threads threads shown, $cli_t threads in that month"
+cgi PATH_INFO="/l/fgdpm/$oldest"; expect 200 "oldest month page"
+grep -q 'rel="prev"' "$tmp/out" && fail "oldest month page: a link to an older month"
+cgi PATH_INFO="/l/fgdpm/$newest/"; expect 200 "month page with a slash"
+grep -q 'rel="next"' "$tmp/out" && fail "newest month page: a link to a newer month"
+cgi PATH_INFO=/l/fgdpm/1999-01; expect 200 "empty month"
+grep -q "No messages match" "$tmp/out" || fail "empty month: not said"
+cgi PATH_INFO=/l/fgdpm/2018-13; expect 404 "month 13"
+cgi PATH_INFO=/l/nosuchlist/months; expect 404 "months of an unknown list"
+cgi PATH_INFO=/l/fgdpm/2018-01 format=json; expect 200 "month page json"
+json_ok "month page json"
 cgi PATH_INFO=/search wg=abc; expect 400 "bad wg"
 cgi PATH_INFO=/d/; expect 200 "deliverables"
 did=$(grep -o 'href="/d/[^"][^"]*"' "$tmp/out" | head -1 | sed 's|href="/d/||; s|"$||')
@@ -453,9 +490,27 @@ if [ -x "$FCGI" ]; then
     mode=fastcgi
     if serve "$web/lighttpd-fastcgi.conf.in"; then
         web_tests
-        # the index is reopened between requests: a new import is seen
-        "$MLARC" import --archive "$A" --list fgdpm@lists.itu.int -q "$tmp/sample/fgdpmwg1.mbox" 2>/dev/null || true
+        get 200 /l/fgdpm/months
+        get 200 "/l/fgdpm/$second"
+        # Between requests the index is reopened and the list names read
+        # again: a new list (and its messages) shows without a restart.
+        grep -q '<option value="fgdpmwg1"' "$tmp/b.$m" && fail "fastcgi: fgdpmwg1 before its import"
+        "$MLARC" import --archive "$A" --list fgdpmwg1@lists.itu.int -q "$tmp/sample/fgdpmwg1.mbox" 2>/dev/null \
+            || fail "import fgdpmwg1 while the FastCGI server runs"
         get 200 /
+        grep -q '<option value="fgdpmwg1"' "$tmp/b.$m" || fail "fastcgi: the new list is not in the list selector"
+        get 200 /l/fgdpmwg1
+        grep -q 'class="hits"' "$tmp/b.$m" || fail "fastcgi: the new list's page has no threads"
+        # A new archive in the same place (made again, moved in): seen too.
+        B=$tmp/archive-new
+        "$MLARC" import --archive "$B" --list otherlist@example.org -q "$tmp/hostile.mbox" 2>/dev/null \
+            || fail "import the new archive"
+        mv "$A" "$tmp/archive-old" && mv "$B" "$A"
+        get 200 /
+        grep -q '<option value="otherlist"' "$tmp/b.$m" || fail "fastcgi: the replaced archive's list is not shown"
+        grep -q '<option value="fgdpm"' "$tmp/b.$m" && fail "fastcgi: the old archive's lists are still shown"
+        get 200 "/search?q=hostilesubject&list=otherlist"
+        grep -q 'class="hits"' "$tmp/b.$m" || fail "fastcgi: no search results from the replaced archive"
         stop
     fi
 else

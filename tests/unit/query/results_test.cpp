@@ -178,6 +178,38 @@ TEST_CASE("results: facets count messages per list, author and month", "[query][
     CHECK(r.facets->messages == 4);
 }
 
+TEST_CASE("results: list and month facets from the index terms equal the counted ones",
+          "[query][results]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    for (const char* text : {"", "kernel", "cache OR nosuchword", "nosuchword"}) {
+        QuerySpec s;
+        s.text = text;
+        s.now = test::kNow;
+        auto counted = facets(a, s, 0);
+        auto terms = list_month_facets(a, s);
+        REQUIRE(counted.ok());
+        REQUIRE(terms.ok());
+        CHECK(terms->messages == counted->messages);
+        CHECK(terms->authors.empty());
+        auto pairs = [](const std::vector<FacetCount>& v) {
+            std::vector<std::pair<std::string, uint64_t>> out;
+            for (const auto& c : v)
+                out.emplace_back(c.key, c.count);
+            return out;
+        };
+        CHECK(pairs(terms->lists) == pairs(counted->lists));
+        CHECK(pairs(terms->months) == pairs(counted->months));
+    }
+    QuerySpec s;
+    s.lists.push_back("fgdpm-wg3");
+    auto months = month_counts(a, s); // newest first
+    REQUIRE(months.ok());
+    REQUIRE(!months->empty());
+    for (size_t i = 1; i < months->size(); ++i)
+        CHECK((*months)[i - 1].key > (*months)[i].key);
+}
+
 TEST_CASE("results: snippets highlight matches with the renderer's markers", "[query][results]") {
     QueryArchive qa;
     Archive a = Archive::at(qa.path());
