@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+
 namespace mlarc::cli {
 
 /// Archive directory from --archive, else $MLARC_ARCHIVE, else ./mlarc-data.
@@ -20,7 +22,10 @@ void register_quarantine(CLI::App& app, int& status); // search/cmd_quarantine.c
 
 /// Brings the index of `archive` up to date after an import (indexer/).
 /// Returns the exit status.
-/// `batch`: documents per index commit, 0 for the default.
-int run_index_after_import(const std::string& archive, bool quiet, size_t batch = 0);
+/// `batch`: documents per index commit, 0 for the default. `followed`:
+/// documents an IndexFollower already indexed during the import (counted in
+/// the summary; when they are most of the index, it is compacted).
+int run_index_after_import(const std::string& archive, bool quiet, size_t batch = 0,
+                           uint64_t followed = 0);
 
 } // namespace mlarc::cli

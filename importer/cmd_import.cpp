@@ -5,6 +5,7 @@
 // read = stored + duplicates + quarantined + purged always holds.
 #include "cli/commands.hpp"
 
+#include "index/indexer.hpp"
 #include "ingest/importer.hpp"
 #include "util/fault.hpp"
 #include "util/lock.hpp"
@@ -119,7 +120,22 @@ int run(const ImportArgs& a) {
     // commit: no other writer can run between the import and the index update.
     std::optional<ArchiveLock> lock;
     o.keep_lock = &lock;
+    // The index follows the import batch by batch on the other core (see
+    // IndexFollower); the update after the import does what is left.
+    std::optional<IndexFollower> follower;
+    if (!a.no_index)
+        o.on_locked = [&] {
+            IndexOptions io;
+            io.archive = o.archive;
+            io.batch_size = a.index_batch;
+            follower.emplace(std::move(io));
+        };
     Status st = run_import(o, inputs, summary);
+    uint64_t followed = 0;
+    if (follower) {
+        follower->stop();
+        followed = follower->indexed();
+    }
     if (a.json) print_json(summary, st, std::cout);
     else if (!a.quiet || !st.ok()) print_text(summary, std::cout);
     if (!st.ok()) {
@@ -128,7 +144,7 @@ int run(const ImportArgs& a) {
     }
     fault_point("import-done"); // kill tests (util/fault.hpp)
     if (!a.no_index) {
-        int rc = run_index_after_import(o.archive, a.quiet || a.json, a.index_batch);
+        int rc = run_index_after_import(o.archive, a.quiet || a.json, a.index_batch, followed);
         if (rc != 0) return rc;
     }
     return 0;

@@ -103,9 +103,12 @@ void print_stats(const IndexStats& s) {
               << "shards:         " << s.shards << '\n';
 }
 
-/// Runs the indexer; `take_lock` false when the caller already holds it.
-int run(const IndexArgs& a, bool take_lock) {
+/// Runs the indexer; `take_lock` false when the caller already holds it;
+/// `followed`: see run_index_after_import().
+int run(const IndexArgs& a, bool take_lock, uint64_t followed = 0) {
     IndexOptions o;
+    o.compact_if_mostly_updated = followed > 0;
+    o.prior_updated = followed;
     o.archive = a.archive.empty() ? default_archive_dir() : a.archive;
     o.rebuild = a.rebuild;
     o.jobs = a.jobs;
@@ -146,7 +149,11 @@ int run(const IndexArgs& a, bool take_lock) {
             e.message += " (search index " + where + ")";
         return fail(e);
     }
-    if (!a.quiet) std::cout << summary_line(*rep) << '\n';
+    if (!a.quiet && followed > 0 && !rep->rebuilt)
+        std::cout << "index: updated " << format_count(followed + rep->indexed)
+                  << " documents while importing; last_seq " << rep->to_seq << '\n';
+    else if (!a.quiet)
+        std::cout << summary_line(*rep) << '\n';
     if (a.stats) {
         auto s = index_stats(o.archive);
         if (!s.ok()) return fail(s.error());
@@ -190,12 +197,13 @@ void register_index(CLI::App& app, int& status) {
     sub->callback([args, &status] { status = run(*args, true); });
 }
 
-int run_index_after_import(const std::string& archive, bool quiet, size_t batch) {
+int run_index_after_import(const std::string& archive, bool quiet, size_t batch,
+                           uint64_t followed) {
     IndexArgs a;
     a.archive = archive;
     a.quiet = quiet;
     a.batch = batch;
-    return run(a, false);
+    return run(a, false, followed);
 }
 
 } // namespace mlarc::cli

@@ -502,8 +502,8 @@ Status sharded_full_build(Store& store, unsigned n, const IndexOptions& opts,
         tasks.emplace_back([&] {
             for (unsigned k = next++; k < n && !st.cancel; k = next++) {
                 const fs::path tmp = p.shards / std::to_string(k);
-                if (auto s = build_shard(tmp, opts.archive, ids[k], bo, batch_of(opts), st, opts,
-                                         route);
+                if (auto s =
+                        build_shard(tmp, opts.archive, ids[k], bo, batch_of(opts), st, opts, route);
                     !s.ok())
                     return st.fail(s.error());
                 const auto t0 = Clock::now();
@@ -559,13 +559,31 @@ Result<unsigned> shard_layout(const IndexOptions& opts, const Paths& p, bool hav
     }
     const unsigned have = index_shard_count(p.live);
     if (opts.shards && opts.shards != have && !opts.rebuild)
-        return make_error(Errc::usage,
-                          "the search index has " + std::to_string(have) + " shard(s)",
+        return make_error(Errc::usage, "the search index has " + std::to_string(have) + " shard(s)",
                           "add --rebuild to rebuild it with --shards " +
                               std::to_string(opts.shards));
     return opts.shards ? opts.shards : have;
 }
 // ---- end of the sharded layout ---------------------------------------------
+
+/// IndexOptions::compact_if_mostly_updated: compacts the live index (docids
+/// kept) into xapian.new and swaps it in.
+Status compact_if_mostly_updated(const IndexOptions& opts, IndexReport& rep) {
+    const Paths p(opts.archive);
+    if (!opts.compact_if_mostly_updated || is_sharded_index(p.live)) return {};
+    const uint64_t updated = opts.prior_updated + rep.indexed;
+    if (updated == 0) return {};
+    const auto t0 = Clock::now();
+    {
+        Xapian::Database db(p.live.string());
+        if (updated * 2 < db.get_doccount()) return {};
+        if (opts.progress) opts.progress(IndexProgress{"compact", rep.indexed, 0, 0});
+        db.compact(p.fresh.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+    }
+    MLARC_TRY_STATUS(install_fresh(p));
+    rep.compact_seconds = seconds_since(t0);
+    return {};
+}
 
 /// Applies the changes of `plan` to the live index in place.
 Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptions& opts,
@@ -593,7 +611,7 @@ Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptio
     rep.threads = builders + 1;
     rep.indexed = plan.ids.size();
     rep.to_seq = plan.to_seq;
-    return {};
+    return compact_if_mostly_updated(opts, rep);
 }
 
 Result<IndexReport> run_index(const IndexOptions& opts) {
@@ -643,6 +661,7 @@ Result<IndexReport> run_index(const IndexOptions& opts) {
         if (*current == last) {
             rep.up_to_date = true;
             rep.to_seq = last;
+            MLARC_TRY_STATUS(compact_if_mostly_updated(opts, rep));
             rep.seconds = seconds_since(t0);
             return rep;
         }
@@ -716,6 +735,41 @@ Result<IndexReport> index_archive(const IndexOptions& opts) {
                           "lower --batch or --jobs");
     } catch (const std::exception& e) {
         return make_error(Errc::internal, std::string("indexing failed: ") + e.what());
+    }
+}
+
+IndexFollower::IndexFollower(IndexOptions opts) : opts_(std::move(opts)) {
+    opts_.progress = nullptr;
+    opts_.compact_if_mostly_updated = false;
+    thread_ = std::thread([this] { loop(); });
+}
+
+IndexFollower::~IndexFollower() {
+    stop();
+}
+
+void IndexFollower::stop() {
+    {
+        std::lock_guard<std::mutex> l(m_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void IndexFollower::loop() {
+    int failures = 0;
+    std::unique_lock<std::mutex> l(m_);
+    while (!stopping_ && failures < 3) {
+        cv_.wait_for(l, std::chrono::milliseconds(250), [&] { return stopping_; });
+        if (stopping_) break;
+        l.unlock();
+        auto rep = index_archive(opts_);
+        if (rep.ok())
+            indexed_ += rep->indexed, failures = 0;
+        else
+            ++failures;
+        l.lock();
     }
 }
 

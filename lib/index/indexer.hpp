@@ -34,12 +34,15 @@
 #include "index/document.hpp"
 #include "util/result.hpp"
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace mlarc {
 
@@ -81,6 +84,13 @@ struct IndexOptions {
     /// Testing aid: called after every intermediate commit with the number of
     /// documents that writer has committed, from the writing thread.
     std::function<void(uint64_t)> after_commit;
+    /// After an in-place update of a one-database index: when the documents
+    /// written by updates since it was built (`prior_updated`, by earlier
+    /// runs such as an IndexFollower's, plus this run's) are at least half of
+    /// it, compact it into a fresh copy and swap that in (as --rebuild does):
+    /// an index grown by many small commits is about a third larger.
+    bool compact_if_mostly_updated = false;
+    uint64_t prior_updated = 0;
 };
 
 struct IndexReport {
@@ -107,6 +117,38 @@ struct IndexReport {
 /// index), and the store's errors. On error the live index is unchanged or
 /// holds whole documents with the old last_seq.
 Result<IndexReport> index_archive(const IndexOptions& opts);
+
+/// Overlaps indexing with an import in the same process (`mlarc import`):
+/// a thread of its own runs index_archive(opts) about every quarter second
+/// while the importer commits batch after batch, so the index follows the
+/// store on the other core instead of starting when the import ends. Each
+/// run is an ordinary update (a build when there is no index yet): it indexes
+/// only batches the store has committed and records their change_seq, so a
+/// kill at any moment leaves what a killed `mlarc index` leaves, and the next
+/// run converges. The caller holds the archive lock for the follower's life
+/// and runs a last index_archive() after stop(), which does what is left and
+/// reports any error again (the follower stops after three failed runs, and
+/// runs are quiet: no progress callback).
+class IndexFollower {
+  public:
+    explicit IndexFollower(IndexOptions opts);
+    IndexFollower(const IndexFollower&) = delete;
+    IndexFollower& operator=(const IndexFollower&) = delete;
+    ~IndexFollower();
+    /// Lets the current run finish, then ends the thread. Idempotent.
+    void stop();
+    /// Documents written by the follower's runs (valid after stop()).
+    [[nodiscard]] uint64_t indexed() const { return indexed_; }
+
+  private:
+    void loop();
+    IndexOptions opts_;
+    std::mutex m_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    uint64_t indexed_ = 0;
+    std::thread thread_;
+};
 
 struct IndexStats {
     uint64_t documents = 0;

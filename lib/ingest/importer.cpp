@@ -742,6 +742,7 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
     so.subject_threading = opts.subject_threading;
     auto store = Store::open(opts.archive, Store::Mode::read_write, so);
     if (!store.ok()) return store.error();
+    if (opts.on_locked) opts.on_locked();
     // The list a file is recorded under (sources.list_id): --list, or without
     // it the registry's first list (its main list).
     ListInfo file_list;

@@ -48,6 +48,9 @@ struct ImportOptions {
     /// (success or not) instead of being released, so that `mlarc import` keeps
     /// it while it updates the index: no other writer can slip in between.
     std::optional<ArchiveLock>* keep_lock = nullptr;
+    /// Called once the archive lock is held and the store is open, before the
+    /// first batch (`mlarc import` starts its index follower there).
+    std::function<void()> on_locked;
 };
 
 struct FileSummary {

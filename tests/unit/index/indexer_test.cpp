@@ -483,3 +483,38 @@ TEST_CASE("index: errors are Errors, never Xapian exceptions", "[index][indexer]
     CHECK(exit_code(locked.error().code) == 75);
     CHECK(locked.error().message.find("Xapian") == std::string::npos);
 }
+
+TEST_CASE("index: a follower indexes batches as they are committed, then a compaction",
+          "[index][indexer][follower]") {
+    TestArchive a;
+    a.add_many(10, "a");
+    std::vector<int64_t> later;
+    {
+        IndexFollower f(a.options());
+        // Another committed batch while the follower runs.
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        later = a.add_many(7, "b");
+        // Wait (bounded) until the follower has caught up with it.
+        for (int i = 0; i < 100 && !std::filesystem::exists(index_path(a.path())); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (int i = 0; i < 100; ++i) {
+            if (std::filesystem::exists(index_path(a.path())) &&
+                Xapian::Database(index_path(a.path()).string()).get_doccount() == 17)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        f.stop();
+        CHECK(f.indexed() == 17);
+    }
+    IndexOptions o = a.options();
+    o.compact_if_mostly_updated = true;
+    o.prior_updated = 17;
+    const auto rep = a.index(o);
+    CHECK(rep.up_to_date);
+    CHECK(rep.compact_seconds > 0);
+    CHECK(last_seq_of(a.path()) == 2);
+    // The followed (and compacted) index equals a clean build.
+    const auto followed = test::dump_index(a.path());
+    CHECK(followed.size() == 17);
+    CHECK(clean_build_of(a) == followed);
+}
