@@ -120,6 +120,7 @@ struct Store::Impl : ThreadGraph {
     }
 
     Status migrate();
+    Status create_file(const std::filesystem::path& file);
 };
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -175,6 +176,33 @@ Status set_cache(sql::Db& db, const StoreOptions& opts) {
 }
 } // namespace
 
+/// Creates a new store as `file`: made and migrated under a temporary name,
+/// checkpointed, then renamed into place, so a writer killed while creating
+/// the archive leaves no half-made store.sqlite (with a hot journal a
+/// read-only open could not roll back), only a temporary file the next
+/// writer replaces.
+Status Store::Impl::create_file(const std::filesystem::path& file) {
+    namespace fs = std::filesystem;
+    const fs::path tmp = fs::path(file).concat(".new");
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        fs::remove(fs::path(tmp).concat(suffix), ec);
+    {
+        auto created = sql::Db::open(tmp, sql::OpenMode::read_write_create);
+        if (!created.ok()) return created.error();
+        db = std::move(*created);
+        MLARC_TRY_STATUS(migrate());
+        MLARC_TRY_STATUS(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+        db = sql::Db();
+    }
+    fs::rename(tmp, file, ec);
+    if (ec)
+        return make_error(Errc::io, "cannot create " + file.string() + ": " + ec.message());
+    for (const char* suffix : {"-wal", "-shm"})
+        fs::remove(fs::path(tmp).concat(suffix), ec);
+    return {};
+}
+
 Result<Store> Store::open(const std::filesystem::path& dir, Mode mode, const StoreOptions& opts) {
     auto impl = std::make_unique<Impl>();
     impl->dir = dir;
@@ -211,7 +239,8 @@ Result<Store> Store::open(const std::filesystem::path& dir, Mode mode, const Sto
     if (ec)
         return make_error(Errc::unreadable, "cannot create archive directory " + dir.string() +
                                                 ": " + ec.message());
-    auto db = sql::Db::open(file, sql::OpenMode::read_write_create);
+    if (!std::filesystem::exists(file, ec)) MLARC_TRY_STATUS(impl->create_file(file));
+    auto db = sql::Db::open(file, sql::OpenMode::read_write);
     if (!db.ok()) return db.error();
     impl->db = std::move(*db);
     MLARC_TRY_STATUS(set_cache(impl->db, opts));
