@@ -50,6 +50,20 @@ const std::string& golden_first_import() {
     return dump;
 }
 
+/// For the ASan build: a LeakSanitizer suppression of the one object libxapian
+/// loses when a commit fails on a full disk (see the .supp file). Only the
+/// runs that hit ENOSPC get it.
+const std::pair<std::string, std::string> kLsanXapianEnospc{
+    "LSAN_OPTIONS",
+    "suppressions=" MLARC_TEST_FAULT_FIXTURES "/lsan-xapian-enospc.supp:print_suppressions=0"};
+
+/// The environment of a run that hits ENOSPC through the faultfs shim.
+Env enospc_env(const fs::path& archive, long limit) {
+    return {{"MLARC_SHIM_DIR", archive.string()},
+            {"MLARC_SHIM_ENOSPC_AFTER", std::to_string(limit)},
+            kLsanXapianEnospc};
+}
+
 } // namespace
 
 TEST_CASE("import and its index update on a full disk fail cleanly and a re-run converges",
@@ -62,7 +76,7 @@ TEST_CASE("import and its index update on a full disk fail cleanly and a re-run 
         const auto args = workload(a)[0];
         RunOptions o;
         o.shim = true;
-        o.env = {{"MLARC_SHIM_DIR", a.string()}, {"MLARC_SHIM_ENOSPC_AFTER", std::to_string(limit)}};
+        o.env = enospc_env(a, limit);
         const auto r = run_mlarc(args, o);
         INFO("ENOSPC after " << limit << " bytes");
         if (r.status == 0) {
@@ -93,7 +107,7 @@ TEST_CASE("mlarc index on a full disk fails cleanly and a re-run converges",
                                              "--quiet"};
         RunOptions o;
         o.shim = true;
-        o.env = {{"MLARC_SHIM_DIR", a.string()}, {"MLARC_SHIM_ENOSPC_AFTER", std::to_string(limit)}};
+        o.env = enospc_env(a, limit);
         const auto r = run_mlarc(index, o);
         INFO("ENOSPC after " << limit << " bytes");
         if (r.status != 0) {
@@ -131,7 +145,9 @@ TEST_CASE("import on a real full tmpfs fails cleanly and converges once space is
     }
     const fs::path a = mnt / "archive";
     const auto args = workload(a)[0];
-    const auto r = run_mlarc(args);
+    RunOptions full;
+    full.env = {kLsanXapianEnospc};
+    const auto r = run_mlarc(args, full);
     check_disk_full_message(r, a);
     CHECK(check_integrity(a) == "");
     fs::remove(mnt / "filler");
