@@ -79,7 +79,7 @@ std::string summary_line(const IndexReport& r) {
                format_count(static_cast<uint64_t>(static_cast<double>(r.indexed) / r.seconds)) +
                " msg/s, " + std::string(index_mode_name(r.mode)) + ", " +
                std::to_string(r.threads) + " threads";
-        if (r.rebuilt) out += ", compaction " + fixed(r.compact_seconds, 1) + " s";
+        if (r.rebuilt || r.compact_seconds > 0) out += ", compaction " + fixed(r.compact_seconds, 1) + " s";
         if (r.shards > 1) out += ", " + std::to_string(r.shards) + " shards";
         out += ")";
     }

@@ -585,6 +585,37 @@ Status compact_if_mostly_updated(const IndexOptions& opts, IndexReport& rep) {
     return {};
 }
 
+/// Where a large update of a one-database index is cut in two (see
+/// update_with_side_shard): the index into plan.ids from which documents go
+/// to a side shard, or 0 for none. Only new documents (ids above the live
+/// index's last docid, so the two docid ranges cannot overlap) go there, and
+/// only when the merge the side shard needs costs less than it saves: when
+/// the new documents are at least half of the index after the update, or
+/// when the index is compacted after this run anyway (an import whose
+/// follower and final update rewrote most of it).
+size_t side_shard_cut(const IndexFeedPlan& plan, Xapian::docid last_docid,
+                      Xapian::doccount doccount, const IndexOptions& opts) {
+    if (opts.mode == IndexMode::single_writer || job_count(opts) < 2) return 0;
+    const auto first_new =
+        static_cast<size_t>(std::upper_bound(plan.ids.begin(), plan.ids.end(),
+                                             static_cast<int64_t>(last_docid)) -
+                            plan.ids.begin());
+    const size_t fresh = plan.ids.size() - first_new;
+    if (fresh < std::max<size_t>(opts.min_shard_docs, 1)) return 0;
+    const uint64_t after = uint64_t{doccount} + fresh;
+    const bool compacted_anyway =
+        opts.compact_if_mostly_updated && (opts.prior_updated + plan.ids.size()) * 2 >= after;
+    if (fresh * 2 < after && !compacted_anyway) return 0;
+    // Balance by bytes: the live writer takes the updates and the first new
+    // documents, the side shard the rest, about half of all the bytes each.
+    uint64_t acc = 0;
+    for (size_t i = 0; i < plan.ids.size(); ++i) {
+        acc += plan.sizes[i];
+        if (acc * 2 >= plan.total_bytes) return std::clamp(i + 1, first_new, plan.ids.size() - 1);
+    }
+    return plan.ids.size() - 1;
+}
+
 /// Applies the changes of `plan` to the live index in place.
 Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptions& opts,
                        const BuilderOptions& bo, IndexReport& rep) {
@@ -614,6 +645,104 @@ Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptio
     return compact_if_mostly_updated(opts, rep);
 }
 
+/// A large update on both cores: the documents of plan.ids before `cut` go
+/// into the live index through the writer pipeline while one more thread
+/// builds those from `cut` on into a side shard (xapian.shards/side), then
+/// the two are merged by compaction into xapian.new, which gets the new
+/// last_seq and is swapped in. (One Xapian database has one writer: without
+/// the side shard a large update ran at the speed of that one thread, and an
+/// import's last update threw away what its follower had indexed to rebuild
+/// from scratch on two shards.) The live index is committed without the new
+/// last_seq, so a kill before the swap leaves extra documents under the old
+/// cursor, which the next run writes again: it converges like any update.
+Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cut,
+                              const IndexOptions& opts, const BuilderOptions& bo,
+                              IndexReport& rep) {
+    MLARC_TRY_STATUS(check_docid_range(plan));
+    const Paths p(opts.archive);
+    const std::span<const int64_t> ids(plan.ids);
+    uint64_t live_bytes = 0;
+    for (size_t i = 0; i < cut; ++i)
+        live_bytes += plan.sizes[i];
+    std::error_code ec;
+    fs::create_directories(p.shards, ec);
+    if (ec) return make_error(Errc::io, "cannot create " + p.shards.string() + ": " + ec.message());
+    const fs::path side = p.shards / "side";
+    RunState side_st;
+    Status side_status;
+    std::thread side_thread;
+    try {
+        side_thread = std::thread([&] {
+            side_status = build_shard(side, opts.archive, ids.subspan(cut), bo, batch_of(opts),
+                                      side_st, opts);
+        });
+    } catch (const std::system_error& e) {
+        return make_error(Errc::internal, std::string("cannot start a thread: ") + e.what(),
+                          "try --jobs 1");
+    }
+    struct Join { // the side thread is joined on every way out
+        RunState& st;
+        std::thread& t;
+        ~Join() {
+            st.cancel = true;
+            if (t.joinable()) t.join();
+        }
+    };
+    Status live_status;
+    {
+        Join join{side_st, side_thread};
+        try {
+            Xapian::WritableDatabase db(p.live.string(), Xapian::DB_OPEN);
+            live_status = check_index_schema_version(db);
+            for (int64_t id : plan.deleted) {
+                if (!live_status.ok()) break;
+                try {
+                    db.delete_document(static_cast<Xapian::docid>(id));
+                    ++rep.deleted;
+                } catch (const Xapian::DocNotFoundError&) {
+                }
+            }
+            if (live_status.ok())
+                live_status = write_pipeline(db, store, ids.first(cut), live_bytes, bo,
+                                             std::max(1u, job_count(opts) - 1), batch_of(opts),
+                                             opts);
+            if (live_status.ok()) db.commit(); // the old last_seq: see above
+            db.close();
+        } catch (const Xapian::Error& e) {
+            live_status = xapian_error(e, "update the search index " + p.live.string());
+        }
+        if (!live_status.ok()) side_st.cancel = true;
+        side_thread.join();
+    }
+    MLARC_TRY_STATUS(live_status);
+    MLARC_TRY_STATUS(side_status);
+    fault_point("side-shard-built"); // kill tests (util/fault.hpp)
+
+    const auto t_compact = Clock::now();
+    if (opts.progress) opts.progress(IndexProgress{"compact", plan.ids.size(), plan.total_bytes, 0});
+    try {
+        {
+            Xapian::Database both(p.live.string());
+            both.add_database(Xapian::Database(side.string()));
+            both.compact(p.fresh.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+        }
+        Xapian::WritableDatabase fresh(p.fresh.string(), Xapian::DB_OPEN);
+        set_index_metadata(fresh, plan.to_seq, bo);
+        fresh.commit();
+        fresh.close();
+    } catch (const Xapian::Error& e) {
+        return xapian_error(e, "merge the search index " + p.fresh.string());
+    }
+    rep.compact_seconds = seconds_since(t_compact);
+    MLARC_TRY_STATUS(install_fresh(p));
+    fs::remove_all(p.shards, ec);
+    rep.mode = IndexMode::shards;
+    rep.threads = std::max(1u, job_count(opts) - 1) + 2;
+    rep.indexed = plan.ids.size();
+    rep.to_seq = plan.to_seq;
+    return {};
+}
+
 Result<IndexReport> run_index(const IndexOptions& opts) {
     const auto t0 = Clock::now();
     IndexReport rep;
@@ -636,10 +765,14 @@ Result<IndexReport> run_index(const IndexOptions& opts) {
     const bool rebuild = opts.rebuild || (have_index && index_schema_is_older(p.live));
     if (have_index && !rebuild && *layout == index_shard_count(p.live)) {
         int64_t last = 0;
+        Xapian::docid last_docid = 0;
+        Xapian::doccount doccount = 0;
         try {
             Xapian::Database rdb(p.live.string());
             MLARC_TRY_STATUS(check_index_schema_version(rdb));
             last = metadata_int(rdb, kMetaLastSeq);
+            last_docid = rdb.get_lastdocid();
+            doccount = rdb.get_doccount();
         } catch (const Xapian::Error& e) {
             return xapian_error(e, "open the search index " + p.live.string());
         }
@@ -674,6 +807,16 @@ Result<IndexReport> run_index(const IndexOptions& opts) {
             if (!total.ok()) return total.error();
             const bool most = plan->ids.size() >= kAutoRebuildMin &&
                               plan->ids.size() * 2 >= static_cast<uint64_t>(*total);
+            // An update mostly of new documents runs on both cores with a
+            // side shard and keeps what is indexed; one rewriting most old
+            // documents is done as a (parallel) rebuild.
+            const size_t cut =
+                *layout == 1 ? side_shard_cut(*plan, last_docid, doccount, opts) : 0;
+            if (cut > 0) {
+                MLARC_TRY_STATUS(update_with_side_shard(*store, *plan, cut, opts, bo, rep));
+                rep.seconds = seconds_since(t0);
+                return rep;
+            }
             if (opts.mode == IndexMode::single_writer || !most) {
                 MLARC_TRY_STATUS(update_in_place(*store, *plan, opts, bo, rep));
                 rep.seconds = seconds_since(t0);

@@ -14,6 +14,8 @@
 //   xapian-commit-after   after an intermediate Xapian commit of the indexer
 //   import-done           `mlarc import` stored everything, the index update
 //                         has not started (the writer lock is still held)
+//   side-shard-built      an update with a side shard (index/indexer.cpp)
+//                         committed both parts; the merge has not started
 // Kills in the middle of a commit come from the LD_PRELOAD shim of the tests
 // (tests/integration/faults/shim/faultfs.cpp), which can SIGKILL at the Nth write.
 #pragma once

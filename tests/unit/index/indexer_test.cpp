@@ -518,3 +518,111 @@ TEST_CASE("index: a follower indexes batches as they are committed, then a compa
     CHECK(followed.size() == 17);
     CHECK(clean_build_of(a) == followed);
 }
+
+TEST_CASE("index: a large update runs on both cores with a side shard, merged by compaction",
+          "[index][indexer][side]") {
+    TestArchive a;
+    Msg root;
+    root.mid = "root@test";
+    Msg orphan; // re-threaded by the update: an old document the live writer rewrites
+    orphan.mid = "orphan@test";
+    orphan.references = {"middle@test"};
+    const auto old_ids = a.add({root, orphan});
+    a.add_many(10, "a");
+    a.index();
+    const int64_t deleted = a.add_many(1, "gone")[0];
+    a.index();
+    a.remove(deleted);
+    Msg middle;
+    middle.mid = "middle@test";
+    middle.references = {"root@test"};
+    a.add({middle});
+    a.add_many(40, "b");
+
+    IndexOptions o = a.options();
+    o.min_shard_docs = 8;
+    o.batch_size = 6;
+    const auto rep = a.index(o);
+    CHECK(rep.mode == IndexMode::shards); // side shard used
+    CHECK(!rep.rebuilt);
+    CHECK(rep.deleted == 1);
+    CHECK(rep.indexed >= 42); // the new ones and the re-threaded orphan
+    CHECK(rep.compact_seconds > 0);
+    CHECK(!std::filesystem::exists(a.path() / "xapian.shards"));
+    CHECK(!std::filesystem::exists(a.path() / "xapian.new"));
+    CHECK(last_seq_of(a.path()) == rep.to_seq);
+    CHECK(a.thread_of(old_ids[0]) == a.thread_of(old_ids[1]));
+    const auto updated = test::dump_index(a.path());
+    CHECK(updated.size() == 53);
+    CHECK(clean_build_of(a) == updated);
+    CHECK(a.index().up_to_date);
+}
+
+TEST_CASE("index: small updates, --mode single and one job never use a side shard",
+          "[index][indexer][side]") {
+    TestArchive a;
+    a.add_many(30, "a");
+    a.index();
+    a.add_many(10, "b"); // a quarter of the index: merging it would cost more than it saves
+    IndexOptions o = a.options();
+    o.min_shard_docs = 8;
+    CHECK(a.index(o).mode == IndexMode::single_writer);
+    a.add_many(60, "c");
+    o.mode = IndexMode::single_writer;
+    CHECK(a.index(o).mode == IndexMode::single_writer);
+    a.add_many(150, "d");
+    o.mode = IndexMode::automatic;
+    o.jobs = 1;
+    CHECK(a.index(o).mode == IndexMode::single_writer);
+    // After an import whose follower indexed most of it, a merge is due
+    // anyway: then even a smaller remainder goes to a side shard.
+    a.add_many(20, "e");
+    o.jobs = 2;
+    o.compact_if_mostly_updated = true;
+    o.prior_updated = 200;
+    CHECK(a.index(o).mode == IndexMode::shards);
+    const auto updated = test::dump_index(a.path());
+    CHECK(updated.size() == 270);
+    CHECK(clean_build_of(a) == updated);
+}
+
+TEST_CASE("index: killed during a side-shard update, a re-run converges",
+          "[index][indexer][side][kill]") {
+    for (uint64_t kill_at : {3u, 12u, 0u}) { // 0: after both parts, before the merge
+        TestArchive a;
+        a.add_many(10, "a");
+        a.index();
+        const int64_t old_seq = last_seq_of(a.path());
+        a.add_many(50, "b");
+        const pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            IndexOptions o = a.options();
+            o.min_shard_docs = 8;
+            o.batch_size = 4;
+            if (kill_at > 0)
+                o.after_commit = [kill_at](uint64_t done) {
+                    if (done >= kill_at) ::raise(SIGKILL);
+                };
+            else // both parts committed, the merge about to start
+                o.progress = [](const IndexProgress& pr) {
+                    if (pr.phase == "compact") ::raise(SIGKILL);
+                };
+            (void)index_archive(o);
+            ::_exit(0);
+        }
+        int status = 0;
+        REQUIRE(::waitpid(pid, &status, 0) == pid);
+        INFO("kill at " << kill_at);
+        REQUIRE(WIFSIGNALED(status));
+        CHECK(WTERMSIG(status) == SIGKILL);
+        CHECK(last_seq_of(a.path()) == old_seq); // nothing claimed that is not there
+        IndexOptions o = a.options();
+        o.min_shard_docs = 8;
+        const auto rep = a.index(o);
+        CHECK(rep.indexed == 50);
+        const auto converged = test::dump_index(a.path());
+        CHECK(converged.size() == 60);
+        CHECK(clean_build_of(a) == converged);
+    }
+}
