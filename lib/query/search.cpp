@@ -24,6 +24,7 @@
 
 #include "index/document.hpp"
 #include "store/store.hpp"
+#include "util/date.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -86,65 +87,188 @@ void spy_all(Xapian::Database& db, const Xapian::Query& q, Xapian::MatchSpy& spy
     spy_all(db, q, {&spy});
 }
 
-/// Facets count the facet value slots (schema.hpp) of every match with
-/// Xapian::ValueCountMatchSpy: the one spy that Xapian's remote protocol can
-/// run on a stock xapian-tcpsrv, so facets over one index, local shards and
-/// remote shards are the same. (A spy of our own, reading the document data,
-/// made remote shards fail.)
-struct FacetSpies {
-    Xapian::ValueCountMatchSpy lists{kSlotFacetLists};
-    Xapian::ValueCountMatchSpy authors{kSlotFacetAuthor};
-    Xapian::ValueCountMatchSpy months{kSlotFacetMonth};
-
-    void run(Xapian::Database& db, const Xapian::Query& q, double time_limit = 0) {
-        spy_all(db, q, {&lists, &authors, &months}, time_limit);
-    }
+/// Collects the document ids of the matches and reads nothing else.
+class DocidSpy : public Xapian::MatchSpy {
+  public:
+    void operator()(const Xapian::Document& doc, double) override { ids.push_back(doc.get_docid()); }
+    std::vector<Xapian::docid> ids;
 };
 
+/// True for one local database. DocidSpy is only valid there: over shards a
+/// match spy sees each shard's own docids, and a remote shard cannot run a
+/// spy that has no serialisation (Xapian's remote protocol).
+bool single_database(const Xapian::Database& db) {
+    return db.size() == 1;
+}
+
+/// Calls take(i, value) for each ids[i] (ascending) that has a value in
+/// `slot`, walking the slot's value stream once with skip_to. (Stepping
+/// with ++ to near ids cost more: 72 -> 88 M instructions for a `kernel`
+/// page of the whole linux-mips corpus, callgrind.)
+template <typename Take>
+void for_each_value(Xapian::Database& db, Xapian::valueno slot,
+                    const std::vector<Xapian::docid>& ids, Take&& take) {
+    const auto end = db.valuestream_end(slot);
+    auto v = db.valuestream_begin(slot);
+    for (size_t i = 0; i < ids.size() && v != end; ++i) {
+        v.skip_to(ids[i]);
+        if (v != end && v.get_docid() == ids[i]) take(i, *v);
+    }
+}
+
+/// What facets are made of: per facet value slot (schema.hpp), the matches
+/// holding each value, and the number of matches.
+struct FacetCounts {
+    uint64_t matches = 0;
+    std::unordered_map<std::string, uint64_t> lists, authors, months;
+    /// Single database only: each author's first matches in docid order (up
+    /// to kNameProbe), where its display name is looked for.
+    std::unordered_map<std::string, std::vector<Xapian::docid>> author_docs;
+    bool have_author_docs = false;
+};
+
+/// Matches of an author looked at for its display name.
+constexpr size_t kNameProbe = 50;
+
+/// Over shards (local or remote): Xapian::ValueCountMatchSpy on the facet
+/// slots, the one spy that Xapian's remote protocol can run on a stock
+/// xapian-tcpsrv. (A spy of our own, reading the document data, made remote
+/// shards fail.)
+FacetCounts spy_facets(Xapian::Database& db, const Xapian::Query& q, double time_limit) {
+    Xapian::ValueCountMatchSpy lists{kSlotFacetLists}, authors{kSlotFacetAuthor},
+        months{kSlotFacetMonth};
+    spy_all(db, q, {&lists, &authors, &months}, time_limit);
+    FacetCounts f;
+    f.matches = months.get_total();
+    auto take = [](const Xapian::ValueCountMatchSpy& spy, auto& into) {
+        for (auto v = spy.values_begin(); v != spy.values_end(); ++v)
+            into[*v] += v.get_termfreq();
+    };
+    take(lists, f.lists);
+    take(authors, f.authors);
+    take(months, f.months);
+    return f;
+}
+
+/// On one local database: the matching docids (ascending), then one pass
+/// along each facet slot's value stream. A ValueCountMatchSpy fetched the
+/// three values through each match's Document and kept a std::map of
+/// strings per slot: with the display-name lookups (one query per shown
+/// author) the facets of a `kernel` page cost 116 M instructions, more than
+/// the page itself (callgrind, whole linux-mips corpus). `dates`, when given
+/// (parallel to `ids`, the date slot of each match, read for the page
+/// already), gives the months without reading their slot.
+FacetCounts stream_facets(Xapian::Database& db, const std::vector<Xapian::docid>& ids,
+                          const std::vector<double>* dates = nullptr) {
+    FacetCounts f;
+    f.matches = ids.size();
+    f.have_author_docs = true;
+    // Most messages are in the list of the message before: one hash lookup
+    // per change of value, not per match.
+    std::string last_lists;
+    uint64_t* last_n = nullptr;
+    for_each_value(db, kSlotFacetLists, ids, [&](size_t, const std::string& v) {
+        if (!last_n || v != last_lists) last_n = &f.lists[v], last_lists = v;
+        ++*last_n;
+    });
+    if (dates && dates->size() == ids.size()) {
+        // The month value is facet_month_value(date); counted per YYYYMM.
+        std::unordered_map<int64_t, std::pair<int64_t, uint64_t>> by_month; // -> (a date, count)
+        for (double d : *dates) {
+            const auto utc = static_cast<int64_t>(d);
+            const CivilTime t = civil_from_utc(utc);
+            auto& slot = by_month.try_emplace(t.year * 100 + t.month, utc, 0).first->second;
+            ++slot.second;
+        }
+        for (const auto& [key, first_and_n] : by_month)
+            f.months[facet_month_value(first_and_n.first)] += first_and_n.second;
+    } else {
+        for_each_value(db, kSlotFacetMonth, ids,
+                       [&](size_t, const std::string& v) { ++f.months[v]; });
+    }
+    struct Author {
+        uint64_t n = 0;
+        std::vector<Xapian::docid> first;
+    };
+    std::unordered_map<std::string, Author> authors;
+    for_each_value(db, kSlotFacetAuthor, ids, [&](size_t i, const std::string& v) {
+        Author& a = authors[v];
+        ++a.n;
+        if (a.first.size() < kNameProbe) a.first.push_back(ids[i]);
+    });
+    f.authors.reserve(authors.size());
+    f.author_docs.reserve(authors.size());
+    for (auto& [addr, a] : authors) {
+        f.authors.emplace(addr, a.n);
+        f.author_docs.emplace(addr, std::move(a.first));
+    }
+    return f;
+}
+
+FacetCounts count_facets(Xapian::Database& db, const Xapian::Query& q, double time_limit) {
+    if (!single_database(db)) return spy_facets(db, q, time_limit);
+    DocidSpy spy;
+    spy_all(db, q, {&spy}, time_limit);
+    return stream_facets(db, spy.ids);
+}
+
 /// The name shown for `addr`: the first non-empty author name on the matches
-/// of `q` from that exact address, in docid order (looked up through the
-/// author's A term, among its first 50 matches); empty if none.
-std::string author_name(Xapian::Database& db, const Xapian::Query& q, const std::string& addr) {
+/// of `q` from that exact address, in docid order (among its first
+/// kNameProbe matches); empty if none. With a single database those matches
+/// were noted while counting; over shards they are found through the
+/// author's A term.
+std::string author_name(Xapian::Database& db, const Xapian::Query& q, const FacetCounts& counts,
+                        const std::string& addr) {
     if (addr.empty() || !index_field(FieldId::from).exact) return {};
+    auto name_in = [&](const Xapian::Document& doc) -> std::string {
+        auto d = decode_doc_data(doc.get_data());
+        return d.ok() && d->from_addr == addr ? d->from_name : std::string();
+    };
+    if (counts.have_author_docs) {
+        const auto it = counts.author_docs.find(addr);
+        if (it == counts.author_docs.end()) return {};
+        for (Xapian::docid id : it->second)
+            if (std::string name = name_in(db.get_document(id)); !name.empty()) return name;
+        return {};
+    }
     Xapian::Enquire e(db);
     e.set_query(
         Xapian::Query(Xapian::Query::OP_FILTER, q,
                       Xapian::Query(make_term(prefix_of(FieldId::from), ascii_lower(addr)))));
     e.set_weighting_scheme(Xapian::BoolWeight());
     e.set_docid_order(Xapian::Enquire::ASCENDING);
-    const Xapian::MSet ms = e.get_mset(0, 50);
-    for (auto it = ms.begin(); it != ms.end(); ++it) {
-        auto d = decode_doc_data(it.get_document().get_data());
-        if (d.ok() && d->from_addr == addr && !d->from_name.empty()) return d->from_name;
-    }
+    const Xapian::MSet ms = e.get_mset(0, kNameProbe);
+    for (auto it = ms.begin(); it != ms.end(); ++it)
+        if (std::string name = name_in(it.get_document()); !name.empty()) return name;
     return {};
 }
 
-/// The facets counted by `spies` over the matches of `q`, the top
-/// `max_authors` authors named (0: all).
-Facets facets_of(Xapian::Database& db, const Xapian::Query& q, const FacetSpies& spies,
+/// The facets of `counts` (the matches of `q`), the top `max_authors`
+/// authors named (0: all).
+Facets facets_of(Xapian::Database& db, const Xapian::Query& q, const FacetCounts& counts,
                  size_t max_authors) {
     Facets f;
-    f.messages = spies.months.get_total(); // every match has a month
+    f.messages = counts.matches;
     auto by_count = [](const FacetCount& a, const FacetCount& b) {
         return a.count != b.count ? a.count > b.count : a.key < b.key;
     };
     std::unordered_map<std::string, uint64_t> lists; // a key holds all lists of a message
-    for (auto v = spies.lists.values_begin(); v != spies.lists.values_end(); ++v)
-        for (auto& l : split(*v, '\0', true))
-            lists[l] += v.get_termfreq();
+    for (const auto& [v, n] : counts.lists)
+        for (auto& l : split(v, '\0', true))
+            lists[l] += n;
     for (auto& [name, n] : lists)
         f.lists.push_back({name, name, n});
     std::sort(f.lists.begin(), f.lists.end(), by_count);
-    for (auto v = spies.authors.values_begin(); v != spies.authors.values_end(); ++v)
-        f.authors.push_back({*v, *v, v.get_termfreq()});
+    for (const auto& [v, n] : counts.authors)
+        f.authors.push_back({v, v, n});
     std::sort(f.authors.begin(), f.authors.end(), by_count);
     f.authors_total = f.authors.size();
     if (max_authors && f.authors.size() > max_authors) f.authors.resize(max_authors);
     for (auto& a : f.authors)
-        if (std::string name = author_name(db, q, a.key); !name.empty()) a.label = std::move(name);
-    for (auto v = spies.months.values_begin(); v != spies.months.values_end(); ++v)
-        f.months.push_back({*v, *v, v.get_termfreq()});
+        if (std::string name = author_name(db, q, counts, a.key); !name.empty())
+            a.label = std::move(name);
+    for (const auto& [v, n] : counts.months)
+        f.months.push_back({v, v, n});
     std::sort(f.months.begin(), f.months.end(),
               [](const FacetCount& a, const FacetCount& b) { return a.key < b.key; });
     return f;
@@ -239,13 +363,6 @@ Status add_snippets(Archive& archive, const Xapian::Query& q, const Archive::Ind
     return {};
 }
 
-/// Collects the document ids of the matches and reads nothing else.
-class DocidSpy : public Xapian::MatchSpy {
-  public:
-    void operator()(const Xapian::Document& doc, double) override { ids.push_back(doc.get_docid()); }
-    std::vector<Xapian::docid> ids;
-};
-
 /// Distinct thread ids of the documents `ids` (matching_threads(): those
 /// matching `q`): their thread slot read through one value stream in docid order. (A
 /// ValueCountMatchSpy reads the slot through each match's Document and keeps
@@ -255,23 +372,11 @@ std::vector<int64_t> threads_of(Xapian::Database& db, std::vector<Xapian::docid>
     std::sort(ids.begin(), ids.end());
     std::vector<int64_t> out;
     out.reserve(ids.size());
-    const auto end = db.valuestream_end(kSlotThread);
-    auto v = db.valuestream_begin(kSlotThread);
-    for (Xapian::docid id : ids) {
-        if (v == end) break;
-        v.skip_to(id);
-        if (v != end && v.get_docid() == id) out.push_back(thread_of_value(*v));
-    }
+    for_each_value(db, kSlotThread, ids,
+                   [&](size_t, const std::string& v) { out.push_back(thread_of_value(v)); });
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
-}
-
-/// True for one local database. DocidSpy is only valid there: over shards a
-/// match spy sees each shard's own docids, and a remote shard cannot run a
-/// spy that has no serialisation (Xapian's remote protocol).
-bool single_database(const Xapian::Database& db) {
-    return db.size() == 1;
 }
 
 std::vector<int64_t> matching_threads(Xapian::Database& db, const Xapian::Query& q) {
@@ -296,6 +401,12 @@ struct Page {
     Total messages;
     Total threads{0, false};
     Xapian::MSet mset;
+    /// Every match, ascending, when the page was made from them all
+    /// (thread_page_by_date): facets are then counted without a second
+    /// pass over the query.
+    std::vector<Xapian::docid> matches;
+    std::vector<double> match_dates; // parallel to matches: the date slot
+    bool have_matches = false;
 };
 
 /// Sorts the matches: by the date slot (boolean weighting: the matcher
@@ -383,16 +494,16 @@ Page thread_page_by_date(Xapian::Database& db, const Xapian::Query& q, const Sea
     };
     std::vector<Match> m(ids.size(), Match{0, 0, 0});
     auto read_slot = [&](Xapian::valueno slot, auto&& store) {
-        const auto end = db.valuestream_end(slot);
-        auto v = db.valuestream_begin(slot);
-        for (size_t i = 0; i < ids.size() && v != end; ++i) {
-            v.skip_to(ids[i]);
-            if (v != end && v.get_docid() == ids[i]) store(m[i], Xapian::sortable_unserialise(*v));
-        }
+        for_each_value(db, slot, ids, [&](size_t i, const std::string& v) {
+            store(m[i], Xapian::sortable_unserialise(v));
+        });
     };
     for (size_t i = 0; i < ids.size(); ++i)
         m[i].id = ids[i];
     read_slot(kSlotDate, [](Match& x, double d) { x.date = d; });
+    std::vector<double> dates(m.size());
+    for (size_t i = 0; i < m.size(); ++i)
+        dates[i] = m[i].date;
     read_slot(kSlotThread, [](Match& x, double t) { x.thread = static_cast<int64_t>(t); });
     const bool newest = o.sort == SortOrder::newest;
     auto before = [newest](const Match& a, const Match& b) {
@@ -423,6 +534,9 @@ Page thread_page_by_date(Xapian::Database& db, const Xapian::Query& q, const Sea
         if (reps >= need || head == m.size()) break;
         head = std::min(m.size(), head * 4);
     }
+    p.matches = std::move(spy.ids);
+    p.match_dates = std::move(dates);
+    p.have_matches = true;
     return p;
 }
 
@@ -528,9 +642,10 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
             MLARC_TRY_STATUS(add_snippets(archive, *q, *settings, o, res.hits, res.skipped));
         }
         if (o.facets) {
-            FacetSpies spies;
-            spies.run(db, *q, o.time_limit);
-            res.facets = facets_of(db, *q, spies, 20);
+            res.facets = facets_of(db, *q,
+                                   page.have_matches ? stream_facets(db, page.matches, &page.match_dates)
+                                                     : count_facets(db, *q, o.time_limit),
+                                   20);
         }
         res.timed_out = over_time();
         return res;
@@ -571,9 +686,7 @@ Result<Facets> facets(Archive& archive, const QuerySpec& spec, size_t max_author
         auto c = compile(archive, db, spec);
         if (!c.ok()) return c.error();
         const Xapian::Query* q = &c->query;
-        FacetSpies spies;
-        spies.run(db, *q);
-        return facets_of(db, *q, spies, max_authors);
+        return facets_of(db, *q, count_facets(db, *q, 0), max_authors);
     });
 }
 
