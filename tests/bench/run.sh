@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# mlarc benchmark: import + index of the linux-mips corpus next to notmuch and
-# mu on the same messages, in the same run, and the floor (decompress and split).
+# mlarc benchmark: import + index of the linux-mips corpus next to notmuch, mu and
+# mairix on the same messages, in the same run, and the floor (decompress and split).
 # Prints one table (wall and CPU seconds, messages/s, peak RSS, size on disk)
 # with the ratios mlarc/notmuch and mlarc/mu, and writes it to
 # BUILD/bench/results.md. On a shared machine wall times move with the load:
@@ -26,7 +26,7 @@ if [ ! -x "$mlarc" ]; then
   exit 1
 fi
 need=""
-for p in notmuch maildir-utils time hyperfine zstd; do
+for p in notmuch maildir-utils mairix time hyperfine zstd; do
   dpkg-query -W -f='${Status}' $p 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
 done
 if [ -n "$need" ]; then
@@ -130,6 +130,16 @@ mu init --quiet --muhome="$mh" --maildir="$md" > /dev/null 2>&1 || mu init --muh
 measure mu-index "$total" "$mh/xapian" mu index --quiet --muhome="$mh"
 measure mu-rerun "$total" "" mu index --quiet --muhome="$mh"
 
+# mairix (issue 3's yardstick for `--level light`): a word index without
+# positions (no phrase search), over the same Maildir.
+if command -v mairix > /dev/null; then
+  echo "== mairix"
+  mx=$out/mairix; mkdir -p "$mx"
+  printf 'base=%s\nmaildir=%s\ndatabase=%s/db\nmfolder=%s/results\n' \
+    "$(dirname "$md")" "$(basename "$md")" "$mx" "$mx" > "$mx/rc"
+  measure mairix-index "$total" "$mx/db" mairix -f "$mx/rc"
+fi
+
 # ratio A B -> "A/B" of wall and of CPU ("x" means mlarc takes that fraction)
 ratio() { echo "wall $(calc "$1 / $2"), CPU $(calc "$3 / $4")"; }
 {
@@ -146,6 +156,10 @@ ratio() { echo "wall $(calc "$1 / $2"), CPU $(calc "$3 / $4")"; }
   echo "- mlarc import (indexing while importing) / mu index:    $(ratio "$wall_mlarc_import_indexing" "$wall_mu_index" "$cpu_mlarc_import_indexing" "$cpu_mu_index")"
   echo "- mlarc import+light / notmuch new: $(ratio "$wall_mlarc_import_light" "$wall_notmuch_new" "$cpu_mlarc_import_light" "$cpu_notmuch_new")"
   echo "- mlarc import+light / mu index:    $(ratio "$wall_mlarc_import_light" "$wall_mu_index" "$cpu_mlarc_import_light" "$cpu_mu_index")"
+  if [ -n "${wall_mairix_index:-}" ]; then
+    echo "- mlarc index (light) / mairix:      $(ratio "$wall_mlarc_index_light" "$wall_mairix_index" "$cpu_mlarc_index_light" "$cpu_mairix_index")"
+    echo "- mlarc import+light / mairix:       $(ratio "$wall_mlarc_import_light" "$wall_mairix_index" "$cpu_mlarc_import_light" "$cpu_mairix_index")"
+  fi
   echo "- mlarc import / split floor:       $(ratio "$wall_mlarc_import" "$wall_floor_split" "$cpu_mlarc_import" "$cpu_floor_split")"
   echo "- mlarc index size / notmuch size:  $(calc "$(size_mb "$ml/xapian") / $(size_mb "$md/.notmuch")")"
 } | tee "$out/results.md"
