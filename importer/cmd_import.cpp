@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 
 #include "index/indexer.hpp"
+#include "index/xapian_db.hpp"
 #include "ingest/importer.hpp"
 #include "util/fault.hpp"
 #include "util/lock.hpp"
@@ -121,9 +122,15 @@ int run(const ImportArgs& a) {
     std::optional<ArchiveLock> lock;
     o.keep_lock = &lock;
     // The index follows the import batch by batch on the other core (see
-    // IndexFollower); the update after the import does what is left.
+    // IndexFollower); the update after the import does what is left. Not on
+    // the first import of an archive (no index yet): there a parallel full
+    // build after the import is faster than following it (whole linux-mips
+    // corpus, quiet machine: 51.8 s against 55.4 s, peak RSS 250 against
+    // 480 MB), and readers have no index to keep up to date anyway.
     std::optional<IndexFollower> follower;
-    if (!a.no_index)
+    std::error_code no_index_ec;
+    const bool first_index = !std::filesystem::exists(index_path(o.archive), no_index_ec);
+    if (!a.no_index && !first_index)
         o.on_locked = [&] {
             IndexOptions io;
             io.archive = o.archive;
