@@ -616,14 +616,11 @@ size_t side_shard_cut(const IndexFeedPlan& plan, Xapian::docid last_docid,
     return plan.ids.size() - 1;
 }
 
-/// Applies the changes of `plan` to the live index in place.
-Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptions& opts,
-                       const BuilderOptions& bo, IndexReport& rep) {
-    MLARC_TRY_STATUS(check_docid_range(plan));
-    Xapian::WritableDatabase db(Paths(opts.archive).live.string(), Xapian::DB_OPEN);
-    MLARC_TRY_STATUS(check_index_schema_version(db));
-    // Deletions first: an id that was deleted and then reused must end up
-    // with the new message's document.
+/// Removes the documents of the tombstoned ids of `plan`, first of all: an
+/// id that was deleted and then reused must end up with the new message's
+/// document. Throws Xapian::Error.
+void delete_documents(Xapian::WritableDatabase& db, const IndexFeedPlan& plan,
+                      IndexReport& rep) {
     for (int64_t id : plan.deleted) {
         try {
             db.delete_document(static_cast<Xapian::docid>(id));
@@ -631,6 +628,15 @@ Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptio
         } catch (const Xapian::DocNotFoundError&) {
         }
     }
+}
+
+/// Applies the changes of `plan` to the live index in place.
+Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptions& opts,
+                       const BuilderOptions& bo, IndexReport& rep) {
+    MLARC_TRY_STATUS(check_docid_range(plan));
+    Xapian::WritableDatabase db(Paths(opts.archive).live.string(), Xapian::DB_OPEN);
+    MLARC_TRY_STATUS(check_index_schema_version(db));
+    delete_documents(db, plan, rep);
     const unsigned jobs = job_count(opts);
     const unsigned builders = plan.ids.size() <= kReadChunk ? 1 : std::max(1u, jobs - 1);
     MLARC_TRY_STATUS(
@@ -694,14 +700,7 @@ Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cu
         try {
             Xapian::WritableDatabase db(p.live.string(), Xapian::DB_OPEN);
             live_status = check_index_schema_version(db);
-            for (int64_t id : plan.deleted) {
-                if (!live_status.ok()) break;
-                try {
-                    db.delete_document(static_cast<Xapian::docid>(id));
-                    ++rep.deleted;
-                } catch (const Xapian::DocNotFoundError&) {
-                }
-            }
+            if (live_status.ok()) delete_documents(db, plan, rep);
             if (live_status.ok())
                 live_status = write_pipeline(db, store, ids.first(cut), live_bytes, bo,
                                              std::max(1u, job_count(opts) - 1), batch_of(opts),
