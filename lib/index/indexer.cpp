@@ -25,6 +25,7 @@
 #include <deque>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace mlarc {
@@ -211,10 +212,44 @@ struct BuiltDoc {
     uint64_t bytes;
 };
 
+/// The ids at positions [begin, end) of a plan's id set, read in chunks of
+/// kReadChunk (of those in shard `only.k` of `only.route`, when set).
+struct IdSpan {
+    const IdRuns& ids;
+    size_t begin = 0, end = 0;
+    struct Filter {
+        ShardRoute route;
+        unsigned k = 0;
+    };
+    std::optional<Filter> only;
+
+    /// Fills `chunk` with the next ids from `pos` on (advancing it); false at
+    /// the end.
+    bool next(size_t& pos, std::vector<int64_t>& chunk) const {
+        chunk.clear();
+        while (pos < end && chunk.size() < kReadChunk) {
+            const size_t want = only ? (kReadChunk - chunk.size()) * only->route.n
+                                     : kReadChunk - chunk.size();
+            const size_t take = std::min(want, end - pos);
+            const size_t mark = chunk.size();
+            ids.slice(pos, take, chunk);
+            pos += take;
+            if (only)
+                chunk.erase(std::remove_if(chunk.begin() + static_cast<std::ptrdiff_t>(mark),
+                                           chunk.end(),
+                                           [&](int64_t id) {
+                                               return only->route.shard_of(id) != only->k;
+                                           }),
+                            chunk.end());
+        }
+        return !chunk.empty();
+    }
+};
+
 /// The single-writer pipeline: a reader thread (SQLite chunks), `builders`
 /// builder threads, and one writer thread adding to `db`. Returns when all
 /// documents of `ids` are in `db` (committed up to the last partial batch).
-Status write_pipeline(Xapian::WritableDatabase& db, Store& store, std::span<const int64_t> ids,
+Status write_pipeline(Xapian::WritableDatabase& db, Store& store, const IdSpan& ids,
                       uint64_t bytes_total, const BuilderOptions& bo, unsigned builders,
                       size_t batch, const IndexOptions& opts) {
     RunState st;
@@ -234,9 +269,9 @@ Status write_pipeline(Xapian::WritableDatabase& db, Store& store, std::span<cons
 
     std::vector<std::function<void()>> tasks;
     tasks.emplace_back([&] {
-        for (size_t i = 0; i < ids.size() && !st.cancel; i += kReadChunk) {
-            auto msgs =
-                read_feed_messages(store, ids.subspan(i, std::min(kReadChunk, ids.size() - i)));
+        std::vector<int64_t> chunk;
+        for (size_t pos = ids.begin; !st.cancel && ids.next(pos, chunk);) {
+            auto msgs = read_feed_messages(store, chunk);
             if (!msgs.ok()) return st.fail(msgs.error());
             if (!read_q.push(std::move(*msgs))) break;
         }
@@ -280,7 +315,7 @@ Status write_pipeline(Xapian::WritableDatabase& db, Store& store, std::span<cons
 /// One shard of a full build: its own store connection, builder and database
 /// for the ids of one contiguous range (or, for a sharded layout, of one
 /// shard: `route` maps message ids to that shard's local docids).
-Status build_shard(const fs::path& dir, const fs::path& archive, std::span<const int64_t> ids,
+Status build_shard(const fs::path& dir, const fs::path& archive, const IdSpan& ids,
                    const BuilderOptions& bo, size_t batch, RunState& st, const IndexOptions& opts,
                    ShardRoute route = {}) {
     auto store = Store::open(archive, Store::Mode::read_only, feed_store_options());
@@ -291,9 +326,9 @@ Status build_shard(const fs::path& dir, const fs::path& archive, std::span<const
         Xapian::WritableDatabase db(dir.string(),
                                     Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
         BatchWriter w(db, batch, st, opts.after_commit);
-        for (size_t i = 0; i < ids.size() && !st.cancel; i += kReadChunk) {
-            auto msgs =
-                read_feed_messages(*store, ids.subspan(i, std::min(kReadChunk, ids.size() - i)));
+        std::vector<int64_t> chunk;
+        for (size_t pos = ids.begin; !st.cancel && ids.next(pos, chunk);) {
+            auto msgs = read_feed_messages(*store, chunk);
             if (!msgs.ok()) return msgs.error();
             for (const auto& m : *msgs) {
                 auto doc = builder->build(m);
@@ -310,16 +345,11 @@ Status build_shard(const fs::path& dir, const fs::path& archive, std::span<const
 }
 
 /// Cuts `plan` into `n` contiguous id ranges of about equal bytes; returns
-/// the n+1 boundaries (indexes into plan.ids).
+/// the n+1 boundaries (positions in plan.ids).
 std::vector<size_t> balanced_cuts(const IndexFeedPlan& plan, size_t n) {
     std::vector<size_t> cuts{0};
-    uint64_t acc = 0;
-    for (size_t i = 0; i < plan.ids.size() && cuts.size() < n; ++i) {
-        acc += plan.sizes[i];
-        if (acc >= plan.total_bytes / n * cuts.size() && i + 1 > cuts.back()) cuts.push_back(i + 1);
-    }
-    while (cuts.size() < n)
-        cuts.push_back(plan.ids.size());
+    for (size_t k = 1; k < n; ++k)
+        cuts.push_back(std::max(cuts.back(), plan.bytes.position_reaching(plan.total_bytes / n * k)));
     cuts.push_back(plan.ids.size());
     return cuts;
 }
@@ -419,7 +449,8 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
     if (n == 1) {
         Xapian::WritableDatabase db(shard_dir(0).string(),
                                     Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
-        MLARC_TRY_STATUS(write_pipeline(db, store, plan->ids, plan->total_bytes, bo,
+        MLARC_TRY_STATUS(write_pipeline(db, store, IdSpan{plan->ids, 0, plan->ids.size(), {}},
+                                        plan->total_bytes, bo,
                                         std::max(1u, jobs - 1), batch_of(opts), opts));
         set_index_metadata(db, plan->to_seq, bo);
         db.commit();
@@ -432,8 +463,7 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
         std::vector<std::function<void()>> tasks;
         for (size_t k = 0; k < n; ++k) {
             tasks.emplace_back([&, k] {
-                const std::span<const int64_t> ids(plan->ids.data() + cuts[k],
-                                                   cuts[k + 1] - cuts[k]);
+                const IdSpan ids{plan->ids, cuts[k], cuts[k + 1], {}};
                 if (auto s =
                         build_shard(shard_dir(k), opts.archive, ids, bo, batch_of(opts), st, opts);
                     !s.ok())
@@ -484,10 +514,7 @@ Status sharded_full_build(Store& store, unsigned n, const IndexOptions& opts,
     if (!planned.ok()) return planned.error();
     const IndexFeedPlan& plan = *planned;
     MLARC_TRY_STATUS(check_docid_range(plan));
-    std::vector<std::vector<int64_t>> ids(n);
     const ShardRoute route{n};
-    for (int64_t id : plan.ids)
-        ids[route.shard_of(id)].push_back(id);
     std::error_code ec;
     fs::create_directories(p.shards, ec);
     if (!ec) fs::create_directories(p.fresh, ec);
@@ -502,8 +529,9 @@ Status sharded_full_build(Store& store, unsigned n, const IndexOptions& opts,
         tasks.emplace_back([&] {
             for (unsigned k = next++; k < n && !st.cancel; k = next++) {
                 const fs::path tmp = p.shards / std::to_string(k);
+                const IdSpan ids{plan.ids, 0, plan.ids.size(), IdSpan::Filter{route, k}};
                 if (auto s =
-                        build_shard(tmp, opts.archive, ids[k], bo, batch_of(opts), st, opts, route);
+                        build_shard(tmp, opts.archive, ids, bo, batch_of(opts), st, opts, route);
                     !s.ok())
                     return st.fail(s.error());
                 const auto t0 = Clock::now();
@@ -596,10 +624,7 @@ Status compact_if_mostly_updated(const IndexOptions& opts, IndexReport& rep) {
 size_t side_shard_cut(const IndexFeedPlan& plan, Xapian::docid last_docid,
                       Xapian::doccount doccount, const IndexOptions& opts) {
     if (opts.mode == IndexMode::single_writer || job_count(opts) < 2) return 0;
-    const auto first_new =
-        static_cast<size_t>(std::upper_bound(plan.ids.begin(), plan.ids.end(),
-                                             static_cast<int64_t>(last_docid)) -
-                            plan.ids.begin());
+    const size_t first_new = plan.ids.upper_bound(static_cast<int64_t>(last_docid));
     const size_t fresh = plan.ids.size() - first_new;
     if (fresh < std::max<size_t>(opts.min_shard_docs, 1)) return 0;
     const uint64_t after = uint64_t{doccount} + fresh;
@@ -608,12 +633,8 @@ size_t side_shard_cut(const IndexFeedPlan& plan, Xapian::docid last_docid,
     if (fresh * 2 < after && !compacted_anyway) return 0;
     // Balance by bytes: the live writer takes the updates and the first new
     // documents, the side shard the rest, about half of all the bytes each.
-    uint64_t acc = 0;
-    for (size_t i = 0; i < plan.ids.size(); ++i) {
-        acc += plan.sizes[i];
-        if (acc * 2 >= plan.total_bytes) return std::clamp(i + 1, first_new, plan.ids.size() - 1);
-    }
-    return plan.ids.size() - 1;
+    return std::clamp(plan.bytes.position_reaching((plan.total_bytes + 1) / 2), first_new,
+                      plan.ids.size() - 1);
 }
 
 /// Removes the documents of the tombstoned ids of `plan`, first of all: an
@@ -640,7 +661,8 @@ Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptio
     const unsigned jobs = job_count(opts);
     const unsigned builders = plan.ids.size() <= kReadChunk ? 1 : std::max(1u, jobs - 1);
     MLARC_TRY_STATUS(
-        write_pipeline(db, store, plan.ids, plan.total_bytes, bo, builders, batch_of(opts), opts));
+        write_pipeline(db, store, IdSpan{plan.ids, 0, plan.ids.size(), {}}, plan.total_bytes, bo,
+                       builders, batch_of(opts), opts));
     set_index_metadata(db, plan.to_seq, bo);
     db.commit();
     db.close();
@@ -666,10 +688,7 @@ Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cu
                               IndexReport& rep) {
     MLARC_TRY_STATUS(check_docid_range(plan));
     const Paths p(opts.archive);
-    const std::span<const int64_t> ids(plan.ids);
-    uint64_t live_bytes = 0;
-    for (size_t i = 0; i < cut; ++i)
-        live_bytes += plan.sizes[i];
+    const uint64_t live_bytes = plan.bytes.bytes_before(cut);
     std::error_code ec;
     fs::create_directories(p.shards, ec);
     if (ec) return make_error(Errc::io, "cannot create " + p.shards.string() + ": " + ec.message());
@@ -679,8 +698,8 @@ Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cu
     std::thread side_thread;
     try {
         side_thread = std::thread([&] {
-            side_status = build_shard(side, opts.archive, ids.subspan(cut), bo, batch_of(opts),
-                                      side_st, opts);
+            side_status = build_shard(side, opts.archive, IdSpan{plan.ids, cut, plan.ids.size(), {}},
+                                      bo, batch_of(opts), side_st, opts);
         });
     } catch (const std::system_error& e) {
         return make_error(Errc::internal, std::string("cannot start a thread: ") + e.what(),
@@ -702,7 +721,7 @@ Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cu
             live_status = check_index_schema_version(db);
             if (live_status.ok()) delete_documents(db, plan, rep);
             if (live_status.ok())
-                live_status = write_pipeline(db, store, ids.first(cut), live_bytes, bo,
+                live_status = write_pipeline(db, store, IdSpan{plan.ids, 0, cut, {}}, live_bytes, bo,
                                              std::max(1u, job_count(opts) - 1), batch_of(opts),
                                              opts);
             if (live_status.ok()) db.commit(); // the old last_seq: see above

@@ -71,6 +71,76 @@ Status attach_rows(sql::Db& db, const char* sql, const std::string& ids_json,
 
 } // namespace
 
+// ---- IdRuns, ByteProfile ------------------------------------------------------
+
+void IdRuns::push_back(int64_t id) {
+    if (!runs_.empty() && id == back() + 1)
+        ++runs_.back().len;
+    else
+        runs_.push_back(Run{id, size_, 1});
+    ++size_;
+}
+
+size_t IdRuns::upper_bound(int64_t v) const {
+    // The last run starting at or below v.
+    auto it = std::upper_bound(runs_.begin(), runs_.end(), v,
+                               [](int64_t x, const Run& r) { return x < r.first; });
+    if (it == runs_.begin()) return 0;
+    --it;
+    const auto within = static_cast<size_t>(v - it->first) + 1;
+    return it->pos + std::min(within, it->len);
+}
+
+void IdRuns::slice(size_t pos, size_t n, std::vector<int64_t>& out) const {
+    const size_t end = std::min(size_, pos + std::min(n, size_));
+    if (pos >= end) return;
+    auto it = std::upper_bound(runs_.begin(), runs_.end(), pos,
+                               [](size_t p, const Run& r) { return p < r.pos; });
+    --it; // runs_[0].pos == 0 <= pos
+    for (; pos < end; ++it) {
+        const size_t off = pos - it->pos;
+        const size_t take = std::min(it->len - off, end - pos);
+        for (size_t i = 0; i < take; ++i)
+            out.push_back(it->first + static_cast<int64_t>(off + i));
+        pos += take;
+    }
+}
+
+std::vector<int64_t> IdRuns::to_vector() const {
+    std::vector<int64_t> out;
+    out.reserve(size_);
+    slice(0, size_, out);
+    return out;
+}
+
+void ByteProfile::add(uint64_t bytes) {
+    total_ += bytes;
+    if (++count_ % step_ != 0) return;
+    samples_.push_back(Sample{count_, total_});
+    if (samples_.size() == kMaxSamples) { // keep every other sample: those at multiples of 2*step
+        size_t j = 0;
+        for (size_t i = 1; i < samples_.size(); i += 2)
+            samples_[j++] = samples_[i];
+        samples_.resize(j);
+        step_ *= 2;
+    }
+}
+
+size_t ByteProfile::position_reaching(uint64_t bytes) const {
+    auto it = std::lower_bound(samples_.begin(), samples_.end(), bytes,
+                               [](const Sample& s, uint64_t b) { return s.cum < b; });
+    return it == samples_.end() ? count_ : it->pos;
+}
+
+uint64_t ByteProfile::bytes_before(size_t pos) const {
+    if (pos >= count_) return total_;
+    auto it = std::upper_bound(samples_.begin(), samples_.end(), pos,
+                               [](size_t p, const Sample& s) { return p < s.pos; });
+    return it == samples_.begin() ? 0 : std::prev(it)->cum;
+}
+
+// ---- the plan -------------------------------------------------------------------
+
 Result<IndexFeedPlan> plan_index_feed(Store& store, int64_t from_seq) {
     sql::Db& db = store.db();
     auto snap = ReadSnapshot::begin(db);
@@ -84,24 +154,21 @@ Result<IndexFeedPlan> plan_index_feed(Store& store, int64_t from_seq) {
 
     // A full build scans the table in rowid order ('+' keeps SQLite off the
     // change_seq index, which would only add a lookup per row); an update
-    // seeks the change_seq index. The ids are sorted below either way.
-    auto q = from_seq == 0 ? db.prepare("SELECT id, size FROM messages WHERE +change_seq <= ?2")
-                           : db.prepare("SELECT id, size FROM messages WHERE change_seq > ?1 AND "
-                                        "change_seq <= ?2");
+    // seeks the change_seq index and has SQLite sort the (few) ids. Rows are
+    // folded into the runs and the byte profile as they come: nothing per
+    // message is kept.
+    auto q = from_seq == 0
+                 ? db.prepare("SELECT id, size FROM messages WHERE +change_seq <= ?2 ORDER BY id")
+                 : db.prepare("SELECT id, size FROM messages WHERE change_seq > ?1 AND "
+                              "change_seq <= ?2 ORDER BY id");
     if (!q.ok()) return q.error();
     q->bind(1, from_seq).bind(2, plan.to_seq);
-    std::vector<std::pair<int64_t, uint64_t>> rows;
     MLARC_TRY_STATUS(for_each_row(*q, [&](const sql::Stmt& r) {
-        rows.emplace_back(r.int64(0), static_cast<uint64_t>(r.int64(1)));
-    }));
-    std::sort(rows.begin(), rows.end());
-    plan.ids.reserve(rows.size());
-    plan.sizes.reserve(rows.size());
-    for (const auto& [id, size] : rows) {
-        plan.ids.push_back(id);
-        plan.sizes.push_back(size);
+        const auto size = static_cast<uint64_t>(r.int64(1));
+        plan.ids.push_back(r.int64(0));
+        plan.bytes.add(size);
         plan.total_bytes += size;
-    }
+    }));
 
     auto t = db.prepare("SELECT message_id FROM tombstones WHERE change_seq > ?1 AND "
                         "change_seq <= ?2 ORDER BY message_id");

@@ -55,12 +55,71 @@ struct FeedMessage {
     std::vector<std::string> deliverables; // distinct deliverable ids mentioned ("D3.2"), sorted
 };
 
+/// A strictly ascending set of message ids held as runs of consecutive ids.
+/// A full build's ids are 1..N with a hole per deleted message, so the set
+/// costs 24 bytes per hole instead of 8 per message: the plan of a
+/// million-message build stays a few bytes, and the indexer's peak RSS does
+/// not grow with the archive (docs/scaling.md).
+class IdRuns {
+  public:
+    /// Appends `id`, which must be greater than back().
+    void push_back(int64_t id);
+    [[nodiscard]] size_t size() const { return size_; }
+    [[nodiscard]] bool empty() const { return size_ == 0; }
+    [[nodiscard]] int64_t front() const { return runs_.front().first; }
+    [[nodiscard]] int64_t back() const {
+        return runs_.back().first + static_cast<int64_t>(runs_.back().len) - 1;
+    }
+    [[nodiscard]] size_t run_count() const { return runs_.size(); }
+    /// The position of the first id greater than `v` (std::upper_bound).
+    [[nodiscard]] size_t upper_bound(int64_t v) const;
+    /// Appends the ids at positions [pos, pos + n) (clipped to size()) to `out`.
+    void slice(size_t pos, size_t n, std::vector<int64_t>& out) const;
+    /// Every id, ascending (tests and small sets).
+    [[nodiscard]] std::vector<int64_t> to_vector() const;
+
+  private:
+    struct Run {
+        int64_t first; // first id of the run
+        size_t pos;    // position of `first` in the set
+        size_t len;
+    };
+    std::vector<Run> runs_;
+    size_t size_ = 0;
+};
+
+/// Cumulative bytes along the plan's ids, sampled at most kMaxSamples times
+/// (the step doubles as the plan grows): exact up to kMaxSamples ids, within
+/// 1/kMaxSamples of the ids beyond. Used to cut the ids into parts of about
+/// equal bytes without keeping a size per message.
+class ByteProfile {
+  public:
+    static constexpr size_t kMaxSamples = 8192;
+    /// Adds the size of the next id in order.
+    void add(uint64_t bytes);
+    [[nodiscard]] uint64_t total() const { return total_; }
+    /// The smallest sampled position p (1..count) whose first p ids hold at
+    /// least `bytes`; count when none does.
+    [[nodiscard]] size_t position_reaching(uint64_t bytes) const;
+    /// The bytes of the first `pos` ids (the nearest sample at or below pos).
+    [[nodiscard]] uint64_t bytes_before(size_t pos) const;
+
+  private:
+    struct Sample {
+        size_t pos;   // ids counted
+        uint64_t cum; // their bytes
+    };
+    std::vector<Sample> samples_;
+    size_t step_ = 1, count_ = 0;
+    uint64_t total_ = 0;
+};
+
 /// What the indexer has to do to move from `from_seq` to `to_seq`.
 struct IndexFeedPlan {
     int64_t from_seq = 0;
     int64_t to_seq = 0;           // the store's change_seq when planned
-    std::vector<int64_t> ids;     // messages with change_seq in (from, to], ascending
-    std::vector<uint64_t> sizes;  // their raw sizes (parallel to ids), for progress/balance
+    IdRuns ids;                   // messages with change_seq in (from, to], ascending
+    ByteProfile bytes;            // their raw sizes, for progress and balance
     std::vector<int64_t> deleted; // tombstoned ids with change_seq in (from, to], ascending
     uint64_t total_bytes = 0;     // sum of sizes
 };
