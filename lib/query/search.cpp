@@ -159,7 +159,7 @@ FacetCounts spy_facets(Xapian::Database& db, const Xapian::Query& q, double time
 /// (parallel to `ids`, the date slot of each match, read for the page
 /// already), gives the months without reading their slot.
 FacetCounts stream_facets(Xapian::Database& db, const std::vector<Xapian::docid>& ids,
-                          const std::vector<double>* dates = nullptr) {
+                          const std::vector<double>* dates = nullptr, uint64_t author_max = 0) {
     FacetCounts f;
     f.matches = ids.size();
     f.have_author_docs = true;
@@ -186,6 +186,7 @@ FacetCounts stream_facets(Xapian::Database& db, const std::vector<Xapian::docid>
         for_each_value(db, kSlotFacetMonth, ids,
                        [&](size_t, const std::string& v) { ++f.months[v]; });
     }
+    if (author_max && ids.size() > author_max) return f; // authors not counted
     struct Author {
         uint64_t n = 0;
         std::vector<Xapian::docid> first;
@@ -205,11 +206,16 @@ FacetCounts stream_facets(Xapian::Database& db, const std::vector<Xapian::docid>
     return f;
 }
 
-FacetCounts count_facets(Xapian::Database& db, const Xapian::Query& q, double time_limit) {
-    if (!single_database(db)) return spy_facets(db, q, time_limit);
+FacetCounts count_facets(Xapian::Database& db, const Xapian::Query& q, double time_limit,
+                         uint64_t author_max = 0) {
+    if (!single_database(db)) {
+        FacetCounts f = spy_facets(db, q, time_limit);
+        if (author_max && f.matches > author_max) f.authors.clear();
+        return f;
+    }
     DocidSpy spy;
     spy_all(db, q, {&spy}, time_limit);
-    return stream_facets(db, spy.ids);
+    return stream_facets(db, spy.ids, nullptr, author_max);
 }
 
 /// The name shown for `addr`: the first non-empty author name on the matches
@@ -643,8 +649,10 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
         }
         if (o.facets) {
             res.facets = facets_of(db, *q,
-                                   page.have_matches ? stream_facets(db, page.matches, &page.match_dates)
-                                                     : count_facets(db, *q, o.time_limit),
+                                   page.have_matches
+                                       ? stream_facets(db, page.matches, &page.match_dates,
+                                                       o.facet_author_max)
+                                       : count_facets(db, *q, o.time_limit, o.facet_author_max),
                                    20);
         }
         res.timed_out = over_time();
@@ -735,28 +743,6 @@ Result<std::vector<FacetCount>> month_counts(Archive& archive, const QuerySpec& 
         auto out = months_of(term_counts(db, c->query, std::string(prefix_of(FieldId::month))));
         std::reverse(out.begin(), out.end());
         return out;
-    });
-}
-
-Result<Facets> list_month_facets(Archive& archive, const QuerySpec& spec) {
-    return read_index(archive, [&](Xapian::Database& db) -> Result<Facets> {
-        auto c = compile(archive, db, spec);
-        if (!c.ok()) return c.error();
-        Facets f;
-        for (auto& [value, n] : term_counts(db, c->query, std::string(prefix_of(FieldId::list)))) {
-            const std::string name =
-                value.starts_with(':') ? value.substr(1) : value; // make_term's ':'
-            f.lists.push_back({name, name, n});
-        }
-        std::sort(f.lists.begin(), f.lists.end(), [](const FacetCount& a, const FacetCount& b) {
-            return a.count != b.count ? a.count > b.count : a.key < b.key;
-        });
-        f.months = months_of(term_counts(db, c->query, std::string(prefix_of(FieldId::month))));
-        Xapian::Enquire e(db);
-        e.set_query(c->query);
-        e.set_weighting_scheme(Xapian::BoolWeight());
-        f.messages = e.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
-        return f;
     });
 }
 

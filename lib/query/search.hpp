@@ -58,6 +58,9 @@ struct SearchOptions {
     bool messages = false;          // one hit per message instead of per thread
     bool snippets = true;           // needs the store (message bodies)
     bool facets = false;            // also compute facets (see facets())
+    uint64_t facet_author_max = 0;  // with facets: count authors only up to this many
+                                    // matching messages (0: always); above it
+                                    // Facets::authors is empty
     std::string hi_start, hi_end;   // snippet highlight markers (the renderer's)
     size_t snippet_bytes = 200;     // approximate snippet length
     double time_limit = 0;          // seconds of matching (Xapian's per-Enquire time
@@ -155,13 +158,6 @@ Result<Facets> facets(Archive& archive, const QuerySpec& spec, size_t max_author
 /// front end. One count per month term of the index (index/schema.hpp
 /// month:), no pass over every match. Errors: as search().
 Result<std::vector<FacetCount>> month_counts(Archive& archive, const QuerySpec& spec);
-
-/// Facets per list and per month only (no authors: Facets::authors empty),
-/// exact, counted from the list and month terms of the index (one count per
-/// term, as month_counts()) instead of reading every match: for a broad
-/// query about a tenth of facets()'s work. The web search page uses it
-/// above a number of matches. Errors: as search().
-Result<Facets> list_month_facets(Archive& archive, const QuerySpec& spec);
 
 /// Ids of the matching messages, ascending; with whole_threads, of every
 /// message in a thread with a match. Errors: as search().

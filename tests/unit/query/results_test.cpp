@@ -178,28 +178,48 @@ TEST_CASE("results: facets count messages per list, author and month", "[query][
     CHECK(r.facets->messages == 4);
 }
 
-TEST_CASE("results: list and month facets from the index terms equal the counted ones",
+TEST_CASE("results: a search's facets equal facets(), and above the author cap hold lists and months only",
           "[query][results]") {
     QueryArchive qa;
     Archive a = Archive::at(qa.path());
+    auto pairs = [](const std::vector<FacetCount>& v) {
+        std::vector<std::pair<std::string, uint64_t>> out;
+        for (const auto& c : v)
+            out.emplace_back(c.key, c.count);
+        return out;
+    };
     for (const char* text : {"", "kernel", "cache OR nosuchword", "nosuchword"}) {
-        QuerySpec s;
-        s.text = text;
-        s.now = test::kNow;
-        auto counted = facets(a, s, 0);
-        auto terms = list_month_facets(a, s);
-        REQUIRE(counted.ok());
-        REQUIRE(terms.ok());
-        CHECK(terms->messages == counted->messages);
-        CHECK(terms->authors.empty());
-        auto pairs = [](const std::vector<FacetCount>& v) {
-            std::vector<std::pair<std::string, uint64_t>> out;
-            for (const auto& c : v)
-                out.emplace_back(c.key, c.count);
-            return out;
-        };
-        CHECK(pairs(terms->lists) == pairs(counted->lists));
-        CHECK(pairs(terms->months) == pairs(counted->months));
+        for (SortOrder sort : {SortOrder::newest, SortOrder::relevance}) {
+            INFO("query '" << text << "', sort " << sort_order_name(sort));
+            QuerySpec s;
+            s.text = text;
+            s.now = test::kNow;
+            auto counted = facets(a, s, 20);
+            REQUIRE(counted.ok());
+            SearchOptions o;
+            o.sort = sort;
+            o.facets = true;
+            o.snippets = false;
+            auto all = search(a, s, o);
+            REQUIRE(all.ok());
+            REQUIRE(all->facets);
+            CHECK(all->facets->messages == counted->messages);
+            CHECK(pairs(all->facets->lists) == pairs(counted->lists));
+            CHECK(pairs(all->facets->months) == pairs(counted->months));
+            CHECK(pairs(all->facets->authors) == pairs(counted->authors));
+            // A cap below the match count: no authors, the rest unchanged.
+            o.facet_author_max = 1;
+            auto capped = search(a, s, o);
+            REQUIRE(capped.ok());
+            REQUIRE(capped->facets);
+            CHECK(capped->facets->messages == counted->messages);
+            CHECK(pairs(capped->facets->lists) == pairs(counted->lists));
+            CHECK(pairs(capped->facets->months) == pairs(counted->months));
+            if (counted->messages > 1)
+                CHECK(capped->facets->authors.empty());
+            else
+                CHECK(pairs(capped->facets->authors) == pairs(counted->authors));
+        }
     }
     QuerySpec s;
     s.lists.push_back("fgdpm-wg3");
