@@ -92,19 +92,29 @@ Result<IndexReader> IndexReader::open(const std::filesystem::path& archive, bool
 
 Status IndexReader::reopen() {
     // Opening afresh (rather than Database::reopen()) also follows a rebuilt
-    // index that was swapped in under the same path.
-    try {
-        if (is_sharded_index(path_)) {
-            auto opened = open_sharded_index(path_, allow_partial_);
-            if (!opened.ok()) return opened.error();
-            db_ = std::move(opened->db);
-            missing_ = std::move(opened->missing);
-        } else {
-            db_ = Xapian::Database(path_.string());
-            missing_.clear();
+    // index that was swapped in under the same path. A writer committing
+    // twice while the tables are being opened discards the revision being
+    // opened (DatabaseModifiedError, seen under load in
+    // tests/cli/search_while_importing.sh): opening again gets the new one.
+    constexpr int kAttempts = 10;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            if (is_sharded_index(path_)) {
+                auto opened = open_sharded_index(path_, allow_partial_);
+                if (!opened.ok()) return opened.error();
+                db_ = std::move(opened->db);
+                missing_ = std::move(opened->missing);
+            } else {
+                db_ = Xapian::Database(path_.string());
+                missing_.clear();
+            }
+            (void)db_.get_metadata(std::string(kMetaSchema)); // may throw as well
+            break;
+        } catch (const Xapian::DatabaseModifiedError& e) {
+            if (attempt == kAttempts) return xapian_error(e, "open the search index " + path_.string());
+        } catch (const Xapian::Error& e) {
+            return xapian_error(e, "open the search index " + path_.string());
         }
-    } catch (const Xapian::Error& e) {
-        return xapian_error(e, "open the search index " + path_.string());
     }
     return check_index_schema_version(db_);
 }
