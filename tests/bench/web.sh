@@ -57,6 +57,8 @@ if [ ! -f "$archive/store.sqlite" ]; then
   echo "== importing the 2017-2019 linux-mips files into $archive"
   "$mlarc" import --archive "$archive" --list linux-mips -q "$corpus"/linux-mips-201[789].mbox.zst
 fi
+# lighttpd runs the CGI in its own working directory: the archive path must be absolute.
+archive=$(cd "$archive" && pwd)
 
 tmp=$(mktemp -d)
 srv_pid=
