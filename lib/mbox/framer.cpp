@@ -288,7 +288,13 @@ bool Framer::frame_by_content_length(RawMessage& m) {
     // continuation (such as the next From_ line): without that, messages with
     // no blank line would each scan up to kMaxHeaderBytes ahead, quadratic in
     // the file (tests/fuzz/regressions/fuzz_mbox-slow-mboxcl-no-blank-line.bin).
-    size_t avail = ensure(std::min(kMaxHeaderBytes, cfg_.max_message_size));
+    // Scanned up to that cap and no further, whatever happens to be buffered:
+    // otherwise whether a long header block is seen whole would depend on the
+    // reads before it (a resumed import framed a message differently from a
+    // whole one, short reads differently from whole reads; fuzz_mbox,
+    // tests/fuzz/regressions/fuzz_mbox-{resume,short-reads}-header-cap.bin).
+    const size_t header_cap = std::min(kMaxHeaderBytes, cfg_.max_message_size);
+    size_t avail = std::min(ensure(header_cap), header_cap);
     const char* b = buf_.get() + pos_;
     std::optional<uint64_t> length;
     size_t body = std::string_view::npos;
