@@ -349,7 +349,7 @@ Status build_shard(const fs::path& dir, const fs::path& archive, const IdSpan& i
 std::vector<size_t> balanced_cuts(const IndexFeedPlan& plan, size_t n) {
     std::vector<size_t> cuts{0};
     for (size_t k = 1; k < n; ++k)
-        cuts.push_back(std::max(cuts.back(), plan.bytes.position_reaching(plan.total_bytes / n * k)));
+        cuts.push_back(std::max(cuts.back(), plan.bytes.position_reaching(plan.total_bytes() / n * k)));
     cuts.push_back(plan.ids.size());
     return cuts;
 }
@@ -450,7 +450,7 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
         Xapian::WritableDatabase db(shard_dir(0).string(),
                                     Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
         MLARC_TRY_STATUS(write_pipeline(db, store, IdSpan{plan->ids, 0, plan->ids.size(), {}},
-                                        plan->total_bytes, bo,
+                                        plan->total_bytes(), bo,
                                         std::max(1u, jobs - 1), batch_of(opts), opts));
         set_index_metadata(db, plan->to_seq, bo);
         db.commit();
@@ -470,7 +470,7 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
                     st.fail(s.error());
             });
         }
-        run_tasks(std::move(tasks), st, plan->total_bytes, opts);
+        run_tasks(std::move(tasks), st, plan->total_bytes(), opts);
         MLARC_TRY_STATUS(st.status());
         // The merged index takes its metadata from shard 0.
         Xapian::WritableDatabase first(shard_dir(0).string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
@@ -484,7 +484,7 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
     // Merge (or, for one shard, just compact) into xapian.new, keeping docids.
     const auto t_compact = Clock::now();
     if (opts.progress)
-        opts.progress(IndexProgress{"compact", plan->ids.size(), plan->total_bytes, 0});
+        opts.progress(IndexProgress{"compact", plan->ids.size(), plan->total_bytes(), 0});
     {
         Xapian::Database all;
         for (size_t k = 0; k < n; ++k)
@@ -554,7 +554,7 @@ Status sharded_full_build(Store& store, unsigned n, const IndexOptions& opts,
             }
         });
     }
-    run_tasks(std::move(tasks), st, plan.total_bytes, opts);
+    run_tasks(std::move(tasks), st, plan.total_bytes(), opts);
     MLARC_TRY_STATUS(st.status());
     MLARC_TRY_STATUS(write_shard_stub(p.fresh, local_shard_stub(n)));
     fs::remove_all(p.shards, ec);
@@ -633,7 +633,7 @@ size_t side_shard_cut(const IndexFeedPlan& plan, Xapian::docid last_docid,
     if (fresh * 2 < after && !compacted_anyway) return 0;
     // Balance by bytes: the live writer takes the updates and the first new
     // documents, the side shard the rest, about half of all the bytes each.
-    return std::clamp(plan.bytes.position_reaching((plan.total_bytes + 1) / 2), first_new,
+    return std::clamp(plan.bytes.position_reaching((plan.total_bytes() + 1) / 2), first_new,
                       plan.ids.size() - 1);
 }
 
@@ -661,7 +661,7 @@ Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptio
     const unsigned jobs = job_count(opts);
     const unsigned builders = plan.ids.size() <= kReadChunk ? 1 : std::max(1u, jobs - 1);
     MLARC_TRY_STATUS(
-        write_pipeline(db, store, IdSpan{plan.ids, 0, plan.ids.size(), {}}, plan.total_bytes, bo,
+        write_pipeline(db, store, IdSpan{plan.ids, 0, plan.ids.size(), {}}, plan.total_bytes(), bo,
                        builders, batch_of(opts), opts));
     set_index_metadata(db, plan.to_seq, bo);
     db.commit();
@@ -737,7 +737,7 @@ Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cu
     fault_point("side-shard-built"); // kill tests (util/fault.hpp)
 
     const auto t_compact = Clock::now();
-    if (opts.progress) opts.progress(IndexProgress{"compact", plan.ids.size(), plan.total_bytes, 0});
+    if (opts.progress) opts.progress(IndexProgress{"compact", plan.ids.size(), plan.total_bytes(), 0});
     try {
         {
             Xapian::Database both(p.live.string());

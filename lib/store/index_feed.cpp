@@ -164,10 +164,8 @@ Result<IndexFeedPlan> plan_index_feed(Store& store, int64_t from_seq) {
     if (!q.ok()) return q.error();
     q->bind(1, from_seq).bind(2, plan.to_seq);
     MLARC_TRY_STATUS(for_each_row(*q, [&](const sql::Stmt& r) {
-        const auto size = static_cast<uint64_t>(r.int64(1));
         plan.ids.push_back(r.int64(0));
-        plan.bytes.add(size);
-        plan.total_bytes += size;
+        plan.bytes.add(static_cast<uint64_t>(r.int64(1)));
     }));
 
     auto t = db.prepare("SELECT message_id FROM tombstones WHERE change_seq > ?1 AND "

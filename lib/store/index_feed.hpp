@@ -121,7 +121,7 @@ struct IndexFeedPlan {
     IdRuns ids;                   // messages with change_seq in (from, to], ascending
     ByteProfile bytes;            // their raw sizes, for progress and balance
     std::vector<int64_t> deleted; // tombstoned ids with change_seq in (from, to], ascending
-    uint64_t total_bytes = 0;     // sum of sizes
+    [[nodiscard]] uint64_t total_bytes() const { return bytes.total(); } // sum of sizes
 };
 
 /// Plans the changes in (from_seq, current change_seq]. from_seq 0 gives every

@@ -29,8 +29,8 @@ TEST_CASE("feed: plan covers the change range, reads carry every field", "[index
     REQUIRE(all.ok());
     CHECK(all->to_seq == 2);
     CHECK(all->ids.to_vector() == std::vector<int64_t>{ids1[0], ids1[1], ids2[0]});
-    CHECK(all->total_bytes > 0);
-    CHECK(all->bytes.total() == all->total_bytes);
+    CHECK(all->total_bytes() > 0);
+    CHECK(all->bytes.total() == all->total_bytes());
     CHECK(all->deleted.empty());
 
     auto later = plan_index_feed(a.store(), 1);
