@@ -228,19 +228,17 @@ struct IdSpan {
     bool next(size_t& pos, std::vector<int64_t>& chunk) const {
         chunk.clear();
         while (pos < end && chunk.size() < kReadChunk) {
-            const size_t want = only ? (kReadChunk - chunk.size()) * only->route.n
-                                     : kReadChunk - chunk.size();
+            const size_t want =
+                only ? (kReadChunk - chunk.size()) * only->route.n : kReadChunk - chunk.size();
             const size_t take = std::min(want, end - pos);
             const size_t mark = chunk.size();
             ids.slice(pos, take, chunk);
             pos += take;
             if (only)
-                chunk.erase(std::remove_if(chunk.begin() + static_cast<std::ptrdiff_t>(mark),
-                                           chunk.end(),
-                                           [&](int64_t id) {
-                                               return only->route.shard_of(id) != only->k;
-                                           }),
-                            chunk.end());
+                chunk.erase(
+                    std::remove_if(chunk.begin() + static_cast<std::ptrdiff_t>(mark), chunk.end(),
+                                   [&](int64_t id) { return only->route.shard_of(id) != only->k; }),
+                    chunk.end());
         }
         return !chunk.empty();
     }
@@ -349,7 +347,8 @@ Status build_shard(const fs::path& dir, const fs::path& archive, const IdSpan& i
 std::vector<size_t> balanced_cuts(const IndexFeedPlan& plan, size_t n) {
     std::vector<size_t> cuts{0};
     for (size_t k = 1; k < n; ++k)
-        cuts.push_back(std::max(cuts.back(), plan.bytes.position_reaching(plan.total_bytes() / n * k)));
+        cuts.push_back(
+            std::max(cuts.back(), plan.bytes.position_reaching(plan.total_bytes() / n * k)));
     cuts.push_back(plan.ids.size());
     return cuts;
 }
@@ -450,8 +449,8 @@ Status full_build(Store& store, const IndexOptions& opts, const BuilderOptions& 
         Xapian::WritableDatabase db(shard_dir(0).string(),
                                     Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
         MLARC_TRY_STATUS(write_pipeline(db, store, IdSpan{plan->ids, 0, plan->ids.size(), {}},
-                                        plan->total_bytes(), bo,
-                                        std::max(1u, jobs - 1), batch_of(opts), opts));
+                                        plan->total_bytes(), bo, std::max(1u, jobs - 1),
+                                        batch_of(opts), opts));
         set_index_metadata(db, plan->to_seq, bo);
         db.commit();
         db.close();
@@ -640,8 +639,7 @@ size_t side_shard_cut(const IndexFeedPlan& plan, Xapian::docid last_docid,
 /// Removes the documents of the tombstoned ids of `plan`, first of all: an
 /// id that was deleted and then reused must end up with the new message's
 /// document. Throws Xapian::Error.
-void delete_documents(Xapian::WritableDatabase& db, const IndexFeedPlan& plan,
-                      IndexReport& rep) {
+void delete_documents(Xapian::WritableDatabase& db, const IndexFeedPlan& plan, IndexReport& rep) {
     for (int64_t id : plan.deleted) {
         try {
             db.delete_document(static_cast<Xapian::docid>(id));
@@ -660,9 +658,8 @@ Status update_in_place(Store& store, const IndexFeedPlan& plan, const IndexOptio
     delete_documents(db, plan, rep);
     const unsigned jobs = job_count(opts);
     const unsigned builders = plan.ids.size() <= kReadChunk ? 1 : std::max(1u, jobs - 1);
-    MLARC_TRY_STATUS(
-        write_pipeline(db, store, IdSpan{plan.ids, 0, plan.ids.size(), {}}, plan.total_bytes(), bo,
-                       builders, batch_of(opts), opts));
+    MLARC_TRY_STATUS(write_pipeline(db, store, IdSpan{plan.ids, 0, plan.ids.size(), {}},
+                                    plan.total_bytes(), bo, builders, batch_of(opts), opts));
     set_index_metadata(db, plan.to_seq, bo);
     db.commit();
     db.close();
@@ -698,8 +695,9 @@ Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cu
     std::thread side_thread;
     try {
         side_thread = std::thread([&] {
-            side_status = build_shard(side, opts.archive, IdSpan{plan.ids, cut, plan.ids.size(), {}},
-                                      bo, batch_of(opts), side_st, opts);
+            side_status =
+                build_shard(side, opts.archive, IdSpan{plan.ids, cut, plan.ids.size(), {}}, bo,
+                            batch_of(opts), side_st, opts);
         });
     } catch (const std::system_error& e) {
         return make_error(Errc::internal, std::string("cannot start a thread: ") + e.what(),
@@ -721,9 +719,9 @@ Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cu
             live_status = check_index_schema_version(db);
             if (live_status.ok()) delete_documents(db, plan, rep);
             if (live_status.ok())
-                live_status = write_pipeline(db, store, IdSpan{plan.ids, 0, cut, {}}, live_bytes, bo,
-                                             std::max(1u, job_count(opts) - 1), batch_of(opts),
-                                             opts);
+                live_status =
+                    write_pipeline(db, store, IdSpan{plan.ids, 0, cut, {}}, live_bytes, bo,
+                                   std::max(1u, job_count(opts) - 1), batch_of(opts), opts);
             if (live_status.ok()) db.commit(); // the old last_seq: see above
             db.close();
         } catch (const Xapian::Error& e) {
@@ -737,7 +735,8 @@ Status update_with_side_shard(Store& store, const IndexFeedPlan& plan, size_t cu
     fault_point("side-shard-built"); // kill tests (util/fault.hpp)
 
     const auto t_compact = Clock::now();
-    if (opts.progress) opts.progress(IndexProgress{"compact", plan.ids.size(), plan.total_bytes(), 0});
+    if (opts.progress)
+        opts.progress(IndexProgress{"compact", plan.ids.size(), plan.total_bytes(), 0});
     try {
         {
             Xapian::Database both(p.live.string());

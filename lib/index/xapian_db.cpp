@@ -111,7 +111,8 @@ Status IndexReader::reopen() {
             (void)db_.get_metadata(std::string(kMetaSchema)); // may throw as well
             break;
         } catch (const Xapian::DatabaseModifiedError& e) {
-            if (attempt == kAttempts) return xapian_error(e, "open the search index " + path_.string());
+            if (attempt == kAttempts)
+                return xapian_error(e, "open the search index " + path_.string());
         } catch (const Xapian::Error& e) {
             return xapian_error(e, "open the search index " + path_.string());
         }

@@ -493,7 +493,8 @@ Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptio
 /// The number of distinct thread ids key(x) over `v`: a bitmap over the ids'
 /// range when it is at most 64 ids per element (thread ids are store ids, dense
 /// in practice), else a sort.
-template <typename T, typename Key> uint64_t count_distinct_threads(const std::vector<T>& v, Key key) {
+template <typename T, typename Key>
+uint64_t count_distinct_threads(const std::vector<T>& v, Key key) {
     if (v.empty()) return 0;
     int64_t lo = key(v.front()), hi = lo;
     for (const T& x : v) {
@@ -689,12 +690,12 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
             MLARC_TRY_STATUS(add_snippets(archive, *q, *settings, o, res.hits, res.skipped));
         }
         if (o.facets) {
-            res.facets = facets_of(db, *q,
-                                   page.have_matches
-                                       ? stream_facets(db, page.matches, &page.match_dates,
-                                                       o.facet_author_max)
-                                       : count_facets(db, *q, o.time_limit, o.facet_author_max),
-                                   20);
+            res.facets = facets_of(
+                db, *q,
+                page.have_matches
+                    ? stream_facets(db, page.matches, &page.match_dates, o.facet_author_max)
+                    : count_facets(db, *q, o.time_limit, o.facet_author_max),
+                20);
         }
         res.timed_out = over_time();
         return res;
