@@ -5,6 +5,7 @@
 #include "util/date.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <vector>
@@ -291,9 +292,10 @@ std::string indexable_text(std::string_view text) {
     bool git_diff = false;           // inside a "diff --git" file section
     long old_left = 0, new_left = 0; // lines left in the current hunk
     auto keep = [&](std::string_view line) {
-        for (char c : line)
-            out += c == '\0' ? ' ' : c;
+        const size_t at = out.size();
+        out.append(line);
         out += '\n';
+        if (line.find('\0') != std::string_view::npos) std::replace(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\0', ' ');
     };
     size_t pos = 0;
     while (pos < text.size()) {

@@ -167,6 +167,26 @@ TEST_CASE("indexable_text treats a malformed hunk as text", "[index][document]")
     CHECK(out.find("@@ not a hunk") != std::string::npos);
 }
 
+TEST_CASE("indexable_text of a text cut after any whole line is the start of the whole text's",
+          "[index][document]") {
+    // Search snippets rely on this (search.cpp, add_snippets): they try the
+    // head of a long body first.
+    const std::string b64 =
+        "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsuIE1hbnkgaGFuZHMgbWFrZSBsaWdodCB3b3Jr\n"
+        "bGlnaHQgd29yay4gTWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsuIE1hbnkgaGFuZHMgbWFr\n";
+    const std::string text = "Fix it.\n> quoted\n" + b64 + "after\n" +
+                             "diff --git a/x.c b/x.c\nindex 1..2 100644\n--- a/x.c\n+++ b/x.c\n"
+                             "@@ -1,2 +1,2 @@ f(void)\n ctx\n-old\n+new\n\\ No newline at end of file\n"
+                             "-- \nsig\n" +
+                             std::string("nul\0byte\n", 9) + "M" + std::string(60, '%') + "\nlast";
+    const std::string whole = indexable_text(text);
+    for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
+        const std::string head = indexable_text(std::string_view(text).substr(0, at + 1));
+        INFO("cut after byte " << at);
+        CHECK(whole.compare(0, head.size(), head) == 0);
+    }
+}
+
 TEST_CASE("builder: over-long words are skipped, long ids hashed, terms <= 245",
           "[index][document]") {
     FeedMessage m = sample();
