@@ -66,10 +66,16 @@ unsigned char_at(std::string_view text, size_t pos, size_t& len) {
     return ch;
 }
 
+/// ASCII word characters: letters, digits and '_'.
+constexpr std::array<bool, 128> kAsciiWord = [] {
+    std::array<bool, 128> t{};
+    for (unsigned c = 0; c < 128; ++c)
+        t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return t;
+}();
+
 bool word_char(unsigned ch) {
-    if (ch < 0x80)
-        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-               ch == '_';
+    if (ch < 0x80) return kAsciiWord[ch];
     return Xapian::Unicode::is_wordchar(ch);
 }
 
@@ -86,8 +92,16 @@ bool next_word(std::string_view text, size_t& pos, Word& w, std::string& lower,
     lower.clear();
     const size_t n = text.size();
     size_t len = 1;
-    while (pos < n && !word_char(char_at(text, pos, len)))
+    while (pos < n) {
+        const auto c = static_cast<unsigned char>(text[pos]);
+        if (c < 0x80) { // the common case, without decoding
+            if (kAsciiWord[c]) break;
+            ++pos;
+            continue;
+        }
+        if (word_char(char_at(text, pos, len))) break;
         pos += len;
+    }
     if (pos >= n) return false;
     w.begin = pos;
     w.candidate = true;
@@ -101,7 +115,7 @@ bool next_word(std::string_view text, size_t& pos, Word& w, std::string& lower,
     while (pos < n) {
         const auto c = static_cast<unsigned char>(text[pos]);
         if (c < 0x80) {
-            if (!word_char(c)) break;
+            if (!kAsciiWord[c]) break;
             if (w.candidate) lower += ascii_lower(static_cast<char>(c));
             ++pos;
             continue;
@@ -224,8 +238,9 @@ int Snippeter::group_of(const std::string& word) {
 }
 
 std::string Snippeter::make(std::string_view text, size_t bytes, std::string_view hi_start,
-                            std::string_view hi_end) {
+                            std::string_view hi_end, bool* settled) {
     bytes = std::max<size_t>(bytes, 16);
+    bool complete = groups_ == 0; // every group found: a longer text changes nothing before here
     // Collect the matches until one window of `bytes` holds every group.
     std::vector<Match> matches;
     size_t best = 0, best_score = 0, first_in_window = 0;
@@ -251,7 +266,10 @@ std::string Snippeter::make(std::string_view text, size_t bytes, std::string_vie
                 best_score = distinct;
                 best = first_in_window;
             }
-            if (distinct == static_cast<size_t>(groups_)) break;
+            if (distinct == static_cast<size_t>(groups_)) {
+                complete = true;
+                break;
+            }
         }
     }
 
@@ -277,6 +295,10 @@ std::string Snippeter::make(std::string_view text, size_t bytes, std::string_vie
             start += len;
     }
     size_t end = std::min(text.size(), start + bytes);
+    // What follows reads at most a UTF-8 sequence past `end`; a window that
+    // ends this far from the end of `text` is the same in any longer text.
+    constexpr size_t kSettledMargin = 64;
+    if (settled) *settled = complete && end + kSettledMargin < text.size();
     if (end < text.size()) {
         end = char_start(text, end);
         // Back up to the end of the last whole word inside the window.

@@ -67,8 +67,12 @@ class Snippeter {
 
     /// An extract of about `bytes` bytes of `text` (one line: blanks already
     /// collapsed), matches between `hi_start` and `hi_end`.
+    /// `settled` (optional) tells whether the extract would be the same for
+    /// any longer text that `text` is the start of: the scan found every term
+    /// (or there are none) and the extract ends well before the end of `text`.
+    /// A caller can then try the head of a long text first.
     std::string make(std::string_view text, size_t bytes, std::string_view hi_start,
-                     std::string_view hi_end);
+                     std::string_view hi_end, bool* settled = nullptr);
 
   private:
     /// The term group `word` (lower-case) matches, or -1.

@@ -119,3 +119,45 @@ TEST_CASE("snippet: terms from a parsed query", "[query][snippet]") {
     CHECK(all.stems.count("cach") == 1);
     CHECK(all.words.empty());
 }
+
+TEST_CASE("snippet: a settled snippet of a text's head is the whole text's snippet",
+          "[query][snippet]") {
+    // Texts with the terms early, late, twice, not at all, and words cut at
+    // every possible head length: whenever make() says "settled" on a head,
+    // the snippet must be the one of the whole text.
+    const std::string filler = "lorem ipsum dolor sit amet, consectetur adipiscing elit; ";
+    std::string early = "The cache coherency protocol is described here. ";
+    std::string late, none, utf8;
+    for (int i = 0; i < 12; ++i) {
+        early += filler;
+        late += filler;
+        none += filler;
+        utf8 += "Grüße aus Köln, ça va? ";
+    }
+    late += "and then the cache lines lose coherency. " + filler + filler + filler;
+    utf8 += "coherency über alles " + filler + filler + filler;
+    const Xapian::Stem stem("english");
+    for (const std::string* text : {&early, &late, &none, &utf8}) {
+        for (const auto& terms : {words({"cache", "coherency"}), words({"coherency"}), HighlightTerms{}}) {
+            Snippeter whole_s(terms, stem);
+            const std::string whole = whole_s.make(*text, 80, "[", "]");
+            size_t settled_heads = 0;
+            for (size_t n = 1; n <= text->size(); ++n) {
+                Snippeter s(terms, stem);
+                bool settled = false;
+                const std::string head = s.make(std::string_view(*text).substr(0, n), 80, "[", "]", &settled);
+                if (!settled) continue;
+                ++settled_heads;
+                INFO("head of " << n << " bytes of: " << *text);
+                CHECK(head == whole);
+            }
+            // Only a head holding every term (and the window after it) is
+            // settled: none when a term never occurs in the text.
+            bool all_occur = true;
+            for (const auto& w : terms.words)
+                all_occur = all_occur && text->find(w) != std::string::npos;
+            if (all_occur) CHECK(settled_heads > 0);
+            else CHECK(settled_heads == 0);
+        }
+    }
+}
