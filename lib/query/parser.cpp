@@ -276,6 +276,8 @@ class Compiler {
             if (lo && hi && *lo > *hi)
                 return usage("the date range " + shown + " is empty: its start is after its end",
                              "write the earlier date first, e.g. date:2018-01..2018-06");
+            if (lo && hi)
+                return closed_date_range(static_cast<int64_t>(*lo), static_cast<int64_t>(*hi));
             return value_range(kSlotDate, lo, hi);
         }
         std::optional<double> lo, hi;
@@ -352,6 +354,62 @@ class Compiler {
         return Xapian::Query::MatchAll;
     }
 
+    /// A closed date range [lo, hi] (UTC seconds, both included) as the
+    /// month (M) and year (Y) terms every document carries: the months and
+    /// years it covers whole are their terms, a month it covers in part is
+    /// that month's term filtered by the value range. A value range alone
+    /// makes the matcher read the date of every candidate (`date:2018-01..
+    /// 2018-06 kernel` was counted at 1.3x notmuch's speed); posting lists
+    /// of boolean terms skip. Weight 0, as the value range had. Ranges of
+    /// more than kMaxDatePieces pieces, or outside years 0-9999 (documents
+    /// there have no M/Y terms), stay value ranges.
+    Xapian::Query closed_date_range(int64_t lo, int64_t hi) {
+        constexpr size_t kMaxDatePieces = 64;
+        const CivilTime a = civil_from_utc(lo), b = civil_from_utc(hi);
+        if (a.year < 0 || b.year > 9999) return value_range(kSlotDate, double(lo), double(hi));
+        auto month_start = [](int64_t y, int m) { return days_from_civil(y, m, 1) * 86400; };
+        auto term = [](FieldId f, int64_t y, int m) {
+            char buf[16];
+            if (f == FieldId::year)
+                std::snprintf(buf, sizeof buf, "%04d", static_cast<int>(y));
+            else
+                std::snprintf(buf, sizeof buf, "%04d%02d", static_cast<int>(y), m);
+            return make_term(prefix_of(f), buf);
+        };
+        std::vector<Xapian::Query> pieces;
+        int64_t y = a.year;
+        int m = a.month;
+        while (y < b.year || (y == b.year && m <= b.month)) {
+            if (pieces.size() > kMaxDatePieces)
+                return value_range(kSlotDate, double(lo), double(hi));
+            const int64_t start = month_start(y, m);
+            const int64_t next_year_start = month_start(y + 1, 1);
+            if (m == 1 && lo <= start && hi >= next_year_start - 1) { // a whole year
+                pieces.emplace_back(term(FieldId::year, y, 0));
+                ++y;
+                continue;
+            }
+            const int64_t next = m == 12 ? next_year_start : month_start(y, m + 1);
+            if (lo <= start && hi >= next - 1) {
+                pieces.emplace_back(term(FieldId::month, y, m));
+            } else {
+                pieces.emplace_back(Xapian::Query::OP_FILTER,
+                                    Xapian::Query(term(FieldId::month, y, m)),
+                                    value_range(kSlotDate, double(std::max(lo, start)),
+                                                double(std::min(hi, next - 1))));
+            }
+            if (++m > 12) {
+                m = 1;
+                ++y;
+            }
+        }
+        if (pieces.size() > kMaxDatePieces) return value_range(kSlotDate, double(lo), double(hi));
+        Xapian::Query any = pieces.size() == 1
+                                ? pieces.front()
+                                : Xapian::Query(Xapian::Query::OP_OR, pieces.begin(), pieces.end());
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any, 0.0);
+    }
+
     /// Xapian's description of `q` with value-range bounds shown as dates
     /// (2018-01-01T00:00:00Z) or numbers instead of serialised bytes.
     std::string describe(const Xapian::Query& q) const {
@@ -360,6 +418,10 @@ class Compiler {
             for (size_t at = d.find(raw); at != std::string::npos; at = d.find(raw, at + shown.size()))
                 d.replace(at, raw.size(), shown);
         }
+        // A date range alone is weighted 0 by closed_date_range() and again by
+        // the parser (a filter alone): shown once.
+        for (size_t at = d.find("0 * 0 * "); at != std::string::npos; at = d.find("0 * 0 * ", at))
+            d.erase(at, 4);
         return d;
     }
     const std::optional<Error>& error() const { return error_; }
@@ -540,7 +602,7 @@ class Compiler {
             return usage("date:" + std::string(v) + " names an instant, not a period",
                          "use date:" + std::string(v) + ".. for everything since then, or date:.." +
                              std::string(v) + " for everything before");
-        return value_range(kSlotDate, static_cast<double>(*lo), static_cast<double>(*hi));
+        return closed_date_range(*lo, *hi);
     }
 
     Archive& archive_;

@@ -95,12 +95,28 @@ TEST_CASE("query: every filter prefix of the schema table", "[query][parser]") {
 TEST_CASE("query: date and size ranges", "[query][parser]") {
     QueryArchive qa;
     Archive a = Archive::at(qa.path());
+    // Closed ranges are the year (Y) and month (M) terms they cover whole,
+    // and a month covered in part is its term filtered by the value range.
     // Descriptions show the serialised bounds as dates (UTC) and numbers.
-    CHECK(parsed(a, "date:2018") == "Query(VALUE_RANGE 0 2018-01-01T00:00:00Z 2018-12-31T23:59:59Z)");
-    CHECK(parsed(a, "date:2018-03") == "Query(VALUE_RANGE 0 2018-03-01T00:00:00Z 2018-03-31T23:59:59Z)");
-    CHECK(parsed(a, "date:2018-03-05") == "Query(VALUE_RANGE 0 2018-03-05T00:00:00Z 2018-03-05T23:59:59Z)");
+    CHECK(parsed(a, "date:2018") == "Query(0 * Y2018)");
+    CHECK(parsed(a, "date:2018-03") == "Query(0 * M201803)");
+    CHECK(parsed(a, "date:2018-03-05") ==
+          "Query(0 * (M201803 FILTER VALUE_RANGE 0 2018-03-05T00:00:00Z 2018-03-05T23:59:59Z))");
     CHECK(parsed(a, "date:2018-01-01..2018-06-30") ==
-          "Query(VALUE_RANGE 0 2018-01-01T00:00:00Z 2018-06-30T23:59:59Z)");
+          "Query(0 * (M201801 OR M201802 OR M201803 OR M201804 OR M201805 OR M201806))");
+    CHECK(parsed(a, "date:2017-12-15..2019-01") ==
+          "Query(0 * ((M201712 FILTER VALUE_RANGE 0 2017-12-15T00:00:00Z 2017-12-31T23:59:59Z) OR "
+          "Y2018 OR M201901))");
+    CHECK(parsed(a, "date:2018-02-28T22:00..2018-03-01T01:00") ==
+          "Query(0 * ((M201802 FILTER VALUE_RANGE 0 2018-02-28T22:00:00Z 2018-02-28T23:59:59Z) OR "
+          "(M201803 FILTER VALUE_RANGE 0 2018-03-01T00:00:00Z 2018-03-01T01:00:59Z)))");
+    // More than 64 pieces: one value range (documents outside years 0-9999
+    // have no M or Y term, so such ranges are value ranges too).
+    CHECK(parsed(a, "date:1900-01-02..2018") ==
+          "Query(VALUE_RANGE 0 1900-01-02T00:00:00Z 2018-12-31T23:59:59Z)");
+    const std::string years = parsed(a, "date:1960..2018"); // 59 pieces
+    CHECK(years.starts_with("Query(0 * (Y1960 OR Y1961 OR "));
+    CHECK(years.ends_with(" OR Y2017 OR Y2018))"));
     CHECK(parsed(a, "date:2018..") == "Query(VALUE_GE 0 2018-01-01T00:00:00Z)");
     CHECK(parsed(a, "date:..2018-06") == "Query(VALUE_LE 0 2018-06-30T23:59:59Z)");
     CHECK(parsed(a, "date:2018-03-05T10:30..") == "Query(VALUE_GE 0 2018-03-05T10:30:00Z)");
@@ -108,12 +124,26 @@ TEST_CASE("query: date and size ranges", "[query][parser]") {
     CHECK(parsed(a, "date:3m..") == "Query(VALUE_GE 0 2018-03-15T12:00:00Z)");
     CHECK(parsed(a, "date:2w..") == "Query(VALUE_GE 0 2018-06-01T12:00:00Z)");
     CHECK(parsed(a, "date:yesterday..") == "Query(VALUE_GE 0 2018-06-14T00:00:00Z)");
-    CHECK(parsed(a, "date:yesterday") == "Query(VALUE_RANGE 0 2018-06-14T00:00:00Z 2018-06-14T23:59:59Z)");
+    CHECK(parsed(a, "date:yesterday") ==
+          "Query(0 * (M201806 FILTER VALUE_RANGE 0 2018-06-14T00:00:00Z 2018-06-14T23:59:59Z))");
     CHECK(parsed(a, "kernel date:2018..") == "Query((kernel@1 FILTER VALUE_GE 0 2018-01-01T00:00:00Z))");
-    // The bounds really are the serialised numbers of the date slot.
+    // The bounds really are the serialised numbers of the date slot, and the
+    // terms those of the documents' dates (fixture: 2018-01-01, 2018-01-02,
+    // 2018-03-05, 2018-06-01, 2019-01-01, all at 00:00 UTC).
     QuerySpec s;
-    s.text = "date:2018-01";
-    CHECK(*count(a, s, false) == 2);
+    for (const auto& [text, n] : std::vector<std::pair<std::string, uint64_t>>{
+             {"date:2018-01", 2},
+             {"date:2018", 4},
+             {"date:2018-01-02..2018-03-05", 2},
+             {"date:2018-01-01T00:00..2018-01-01T00:00", 1},
+             {"date:2018-01-01T00:01..2018-03-04", 1},
+             {"date:2017-12-31..2019-01-01", 5},
+             {"date:2018-06..2019", 2},
+             {"date:1900-01-02..2018-01-01", 1}}) {
+        s.text = text;
+        INFO(text);
+        CHECK(*count(a, s, false) == n);
+    }
     CHECK(parsed(a, "size:100k..1M") == "Query(VALUE_RANGE 2 100000 1000000)");
     CHECK(parsed(a, "size:..2000") == "Query(VALUE_LE 2 2000)");
 }
@@ -139,8 +169,9 @@ TEST_CASE("query: command-line filters are filter queries, never query text", "[
     QuerySpec d;
     d.since = "2018-03";
     d.until = "2018";
-    CHECK(parsed(a, "", d) ==
-          "Query((<alldocuments> FILTER VALUE_RANGE 0 2018-03-01T00:00:00Z 2018-12-31T23:59:59Z))");
+    CHECK(parsed(a, "", d) == "Query((<alldocuments> FILTER 0 * (M201803 OR M201804 OR M201805 OR "
+                              "M201806 OR M201807 OR M201808 OR M201809 OR M201810 OR M201811 OR "
+                              "M201812)))");
     // A text that looks like query syntax stays a value of the filter.
     QuerySpec inj;
     inj.author = "x OR list:secret";
