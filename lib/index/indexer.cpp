@@ -9,6 +9,7 @@
 // progress.
 #include "index/indexer.hpp"
 
+#include "index/columns.hpp"
 #include "index/shards.hpp"
 #include "index/xapian_db.hpp"
 #include "store/index_feed.hpp"
@@ -885,7 +886,11 @@ Result<IndexMode> parse_index_mode(std::string_view name) {
 
 Result<IndexReport> index_archive(const IndexOptions& opts) {
     try {
-        return run_index(opts);
+        auto rep = run_index(opts);
+        if (rep.ok() && opts.columns) {
+            if (auto st = refresh_columns(index_path(opts.archive)); !st.ok()) return st.error();
+        }
+        return rep;
     } catch (const Xapian::Error& e) {
         return xapian_error(e, "update the search index " + index_path(opts.archive).string());
     } catch (const fs::filesystem_error& e) {
@@ -901,6 +906,7 @@ Result<IndexReport> index_archive(const IndexOptions& opts) {
 IndexFollower::IndexFollower(IndexOptions opts) : opts_(std::move(opts)) {
     opts_.progress = nullptr;
     opts_.compact_if_mostly_updated = false;
+    opts_.columns = false;
     thread_ = std::thread([this] { loop(); });
 }
 

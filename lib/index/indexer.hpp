@@ -91,6 +91,9 @@ struct IndexOptions {
     /// an index grown by many small commits is about a third larger.
     bool compact_if_mostly_updated = false;
     uint64_t prior_updated = 0;
+    /// After the run, make the index's column file current (index/columns.hpp).
+    /// IndexFollower's runs leave it to the last run after the import.
+    bool columns = true;
 };
 
 struct IndexReport {

@@ -1,6 +1,7 @@
 // The lazily opened read side of an archive (see archive.hpp).
 #include "query/archive.hpp"
 
+#include "index/columns.hpp"
 #include "index/schema.hpp"
 #include "index/xapian_db.hpp"
 #include "store/store.hpp"
@@ -15,6 +16,10 @@ struct Archive::Impl {
     std::optional<Store> store;
     std::optional<std::vector<ListInfo>> lists;
     std::optional<IndexSettings> settings;
+    std::optional<Columns> columns;
+    // The revision and database for which no current column file was found
+    // (not looked for again until the index moves on).
+    std::optional<std::pair<uint64_t, std::string>> no_columns;
     bool allow_partial = false;
     // Identity of the store file opened (refresh() notices a new archive).
     dev_t store_dev = 0;
@@ -62,6 +67,17 @@ void Archive::allow_partial(bool yes) { impl_->allow_partial = yes; }
 
 std::vector<std::string> Archive::missing_shards() const {
     return impl_->index ? impl_->index->missing_shards() : std::vector<std::string>{};
+}
+
+const Columns* Archive::columns(const Xapian::Database& db) {
+    if (db.size() != 1) return nullptr;
+    if (impl_->columns && impl_->columns->current_for(db)) return &*impl_->columns;
+    const std::pair<uint64_t, std::string> at{db.get_revision(), db.get_uuid()};
+    if (impl_->no_columns == at) return nullptr;
+    impl_->columns = Columns::open(index_path(impl_->dir), db);
+    if (impl_->columns) return &*impl_->columns;
+    impl_->no_columns = at;
+    return nullptr;
 }
 
 Result<Store*> Archive::store() {

@@ -21,8 +21,13 @@
 #include <string>
 #include <vector>
 
+namespace Xapian {
+class Database;
+}
+
 namespace mlarc {
 
+class Columns;
 class IndexReader;
 class Store;
 struct ListInfo;
@@ -47,6 +52,11 @@ class Archive {
     void allow_partial(bool yes);
     /// Shards left out of the reads so far (empty: the results are whole).
     std::vector<std::string> missing_shards() const;
+    /// The index's column file (index/columns.hpp) when it is current for
+    /// `db` (the database index() opened, at the revision it is at now);
+    /// nullptr otherwise (read the value streams). Mapped on first use and
+    /// again when `db` moved to another revision.
+    const Columns* columns(const Xapian::Database& db);
     /// The store, opened read-only on first use. Errors: not_found (no
     /// archive), schema, unreadable, bad_input.
     Result<Store*> store();

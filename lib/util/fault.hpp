@@ -16,6 +16,8 @@
 //                         has not started (the writer lock is still held)
 //   side-shard-built      an update with a side shard (index/indexer.cpp)
 //                         committed both parts; the merge has not started
+//   columns-write         after each window of the index's column file
+//                         (index/columns.hpp), before its rename
 // Kills in the middle of a commit come from the LD_PRELOAD shim of the tests
 // (tests/integration/faults/shim/faultfs.cpp), which can SIGKILL at the Nth write.
 #pragma once

@@ -1,11 +1,12 @@
 // Kill tests (issue 7): `mlarc import` (which updates the index afterwards)
 // is killed with SIGKILL at many points: just before and just after every
-// SQLite commit, after every intermediate Xapian commit (fault points,
-// util/fault.hpp), in the middle of commits at the Nth write to the archive
-// (the faultfs shim), and at random times. After each kill the store must pass
-// PRAGMA integrity_check and the index xapian-check; the same command is then
-// re-run and the canonical dumps of the store and of the index document set
-// must equal those of an uninterrupted run.
+// SQLite commit, after every intermediate Xapian commit and while the index's
+// column file is written (fault points, util/fault.hpp), in the middle of
+// commits at the Nth write to the archive (the faultfs shim), and at random
+// times. After each kill the store must pass PRAGMA integrity_check and the
+// index xapian-check; the same command is then re-run and the canonical dumps
+// of the store and of the index document set must equal those of an
+// uninterrupted run, and the index's column file must be current.
 //
 // The workload (support.hpp) is six imports of a generated corpus of about
 // 2,100 messages, one per list, so cross-posts add list memberships. Golden
@@ -75,6 +76,7 @@ bool trial(size_t cmd, const RunOptions& o, const std::string& label) {
     if (!r.killed()) {
         REQUIRE(r.status == 0);
         CHECK(full_dump(a) == g.dump[cmd + 1]);
+        CHECK(columns_current(a));
         return false;
     }
     CHECK(check_integrity(a) == "");
@@ -83,6 +85,7 @@ bool trial(size_t cmd, const RunOptions& o, const std::string& label) {
     REQUIRE(again.status == 0);
     CHECK(check_integrity(a) == "");
     CHECK(full_dump(a) == g.dump[cmd + 1]);
+    CHECK(columns_current(a));
     return true;
 }
 
@@ -114,6 +117,9 @@ TEST_CASE("import killed after every Xapian commit converges", "[faults][kill][k
     int killed = 0;
     for (size_t cmd = 0; cmd < 6; ++cmd)
         killed += every_fault_point(cmd, "xapian-commit-after");
+    // While writing the index's column file, after its last commit.
+    for (size_t cmd : {0u, 5u})
+        killed += every_fault_point(cmd, "columns-write");
     // Between the import and the index update (the writer lock is held).
     for (size_t cmd : {0u, 5u}) {
         RunOptions o;
@@ -186,6 +192,7 @@ TEST_CASE("mlarc index --rebuild killed at the Nth write leaves the old index us
         REQUIRE(again.status == 0);
         CHECK(check_integrity(a) == "");
         CHECK(full_dump(a) == g.dump[6]);
+        CHECK(columns_current(a));
     }
     WARN("kill points survived in index --rebuild: " << killed);
     CHECK(killed >= 10);

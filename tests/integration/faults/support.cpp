@@ -2,6 +2,7 @@
 // of the fault tests (see support.hpp).
 #include "support.hpp"
 
+#include "index/columns.hpp"
 #include "store/store.hpp"
 
 #include <fcntl.h>
@@ -201,7 +202,20 @@ std::string check_integrity(const fs::path& archive) {
         if (r.status != 0)
             problems += "xapian-check exit " + std::to_string(r.status) + ": " + r.err + '\n';
     }
+    if (fs::exists(archive / "xapian" / "iamglass")) {
+        Xapian::Database db((archive / "xapian").string());
+        const auto bad = mlarc::columns_mismatches(archive / "xapian", db);
+        if (bad && *bad > 0)
+            problems +=
+                "column file: " + std::to_string(*bad) + " cells differ from the value streams\n";
+    }
     return problems;
+}
+
+bool columns_current(const fs::path& archive) {
+    if (!fs::exists(archive / "xapian" / "iamglass")) return false;
+    Xapian::Database db((archive / "xapian").string());
+    return mlarc::Columns::open(archive / "xapian", db).has_value();
 }
 
 void copy_dir(const fs::path& from, const fs::path& to) {

@@ -49,9 +49,15 @@ std::string dump_store(const std::filesystem::path& archive);
 /// values and terms with wdf and positions; "" when there is no index.
 std::string dump_index(const std::filesystem::path& archive);
 
-/// PRAGMA integrity_check of the store (when it exists) and xapian-check of
-/// the index (when it exists): "" when both pass, else what failed.
+/// PRAGMA integrity_check of the store (when it exists), xapian-check of
+/// the index (when it exists) and, when the index's column file is current,
+/// the file against the value streams (index/columns.hpp): "" when all
+/// pass, else what failed.
 std::string check_integrity(const std::filesystem::path& archive);
+
+/// True when the archive's one-database index has a current column file
+/// (what every completed `mlarc import` or `mlarc index` leaves).
+bool columns_current(const std::filesystem::path& archive);
 
 /// Copies directory `from` to `to` (replacing `to`).
 void copy_dir(const std::filesystem::path& from, const std::filesystem::path& to);
