@@ -56,6 +56,12 @@ void register_for(CLI::App& app, int& status, const char* name) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // std::cout with its own buffer: synchronised with C stdio (the
+    // default) every << is an fwrite (callgrind: 25 M of the 155 M
+    // instructions of `search --limit 100000 from:ralf@linux-mips.org` went
+    // to writing 4,044 lines). Nothing here writes stdout through C stdio;
+    // std::cerr is tied to std::cout, so their order is kept.
+    std::ios_base::sync_with_stdio(false);
     CLI::App app{"mlarc: mailing-list archive indexer and search engine"};
     app.set_version_flag("--version", std::string("mlarc ") + MLARC_VERSION);
     app.require_subcommand(1);

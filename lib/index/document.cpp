@@ -259,7 +259,9 @@ Result<Xapian::Document> DocumentBuilder::build(const FeedMessage& m) {
         doc.add_value(kSlotFacetLists, facet_lists_value(m.lists));
         doc.add_value(kSlotFacetAuthor, m.from_addr);
         doc.add_value(kSlotFacetMonth, facet_month_value(m.date_utc));
-        doc.set_data(encode_doc_data(doc_data_of(m)));
+        std::string data = encode_doc_data(doc_data_of(m));
+        doc.add_value(kSlotDocData, data);
+        doc.set_data(std::move(data));
         return doc;
     } catch (const Xapian::Error& e) {
         tg_.set_document(Xapian::Document());

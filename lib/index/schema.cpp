@@ -72,13 +72,14 @@ struct Reader {
         const uint64_t u = uint();
         return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
     }
-    std::string str() {
+    std::string str() { return std::string(view()); }
+    std::string_view view() {
         const uint64_t n = uint();
         if (!ok || n > in.size()) {
             ok = false;
             return {};
         }
-        std::string s(in.substr(0, n));
+        const std::string_view s = in.substr(0, n);
         in.remove_prefix(n);
         return s;
     }
@@ -129,8 +130,8 @@ std::vector<std::string> check_index_schema() {
             if (p.front() == 'Z') bad(f, "Z is the stem prefix");
         }
         if (f.slot >= 0 && !slots.insert(f.slot).second) bad(f, "value slot used twice");
-        if (std::find(kFacetSlots.begin(), kFacetSlots.end(), f.slot) != kFacetSlots.end())
-            bad(f, "value slot is a facet slot");
+        if (std::find(kNonFieldSlots.begin(), kNonFieldSlots.end(), f.slot) != kNonFieldSlots.end())
+            bad(f, "value slot is a facet or data slot");
         switch (f.kind) {
         case FieldKind::text:
             if (p.empty()) ++default_text;
@@ -243,6 +244,24 @@ Result<DocData> decode_doc_data(std::string_view data) {
         return make_error(Errc::bad_input, "search index document data is damaged",
                           "run `mlarc index --rebuild`");
     return d;
+}
+
+bool decode_doc_data_author(std::string_view data, DocDataAuthor& out) {
+    if (data.empty() || data.front() != kDocDataVersion) return false;
+    Reader r{data.substr(1)};
+    (void)r.sint(); // id
+    (void)r.view(); // mid
+    (void)r.sint(); // mid_seq
+    (void)r.view(); // subject
+    out.from_name = r.view();
+    out.from_addr = r.view();
+    out.date_utc = r.sint();
+    (void)r.sint(); // date_offset
+    const uint64_t nlists = r.uint();
+    out.lists.clear();
+    for (uint64_t i = 0; r.ok && i < nlists; ++i)
+        out.lists.push_back(r.view());
+    return r.ok;
 }
 
 } // namespace mlarc

@@ -49,6 +49,12 @@
 // xapian-tcpsrv can run, so facets work over remote shards): 3 the message's
 // lists (sorted, joined by NUL: facet_lists_value), 4 the author's address as
 // written (empty: no value), 5 the month "YYYY-MM" (UTC, facet_month_value).
+// Slot 6 holds the document data again (encode_doc_data): Xapian compresses
+// the data with zlib and inflating ~200 bytes costs ~10,000 instructions (the
+// fixed cost of a dynamic Huffman block), while value chunks are stored plain
+// and a result page's threads read it for hundreds of messages in docid order
+// through one value stream. Indexes made before slot 6 lack it: readers fall
+// back to the data (query/detail.hpp doc_data()), so no rebuild is forced.
 //
 // Metadata: "schema" = kIndexSchemaVersion (checked on every open; a mismatch
 // is Errc::schema, hint "run `mlarc index --rebuild`"), "last_seq" = the store
@@ -84,10 +90,13 @@ inline constexpr unsigned kSlotSize = 2;
 inline constexpr unsigned kSlotFacetLists = 3;  // facet_lists_value()
 inline constexpr unsigned kSlotFacetAuthor = 4; // the author's address
 inline constexpr unsigned kSlotFacetMonth = 5;  // facet_month_value()
-/// The facet slots (not query fields: check_index_schema() keeps the table's
-/// slots clear of them).
+inline constexpr unsigned kSlotDocData = 6;     // encode_doc_data(), as the data
 inline constexpr std::array<unsigned, 3> kFacetSlots{kSlotFacetLists, kSlotFacetAuthor,
                                                      kSlotFacetMonth};
+/// The slots that are not query fields (check_index_schema() keeps the
+/// table's slots clear of them).
+inline constexpr std::array<unsigned, 4> kNonFieldSlots{kSlotFacetLists, kSlotFacetAuthor,
+                                                        kSlotFacetMonth, kSlotDocData};
 
 /// Longest term we make (bytes, prefix included).
 inline constexpr size_t kMaxTermBytes = 240;
@@ -245,5 +254,15 @@ struct DocData {
 std::string encode_doc_data(const DocData& d);
 /// Inverse of encode_doc_data. Errors: bad_input for truncated or foreign data.
 Result<DocData> decode_doc_data(std::string_view data);
+
+/// What a thread's summary line needs of a document's data, as views into
+/// the encoded bytes (no allocation: a page of many threads reads thousands).
+struct DocDataAuthor {
+    std::string_view from_name, from_addr;
+    int64_t date_utc = 0;
+    std::vector<std::string_view> lists; // reused between calls
+};
+/// Fills `out` from encode_doc_data() bytes; false for truncated or foreign data.
+bool decode_doc_data_author(std::string_view data, DocDataAuthor& out);
 
 } // namespace mlarc

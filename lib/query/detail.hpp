@@ -68,7 +68,9 @@ auto read_index(Archive& archive, F&& fn) -> std::invoke_result_t<F, Xapian::Dat
     return std::move(*r);
 }
 
-/// The index's document data of `docid`. Errors: bad_input (damaged data).
+/// The index's document data of `docid`: its data slot (schema.hpp), or its
+/// document data in an index made before that slot. Errors: bad_input
+/// (damaged data).
 Result<DocData> doc_data(Xapian::Database& db, Xapian::docid docid);
 
 } // namespace mlarc::query_detail

@@ -805,7 +805,9 @@ Error wildcard_error(const Xapian::WildcardError& e) {
 }
 
 Result<DocData> doc_data(Xapian::Database& db, Xapian::docid docid) {
-    return decode_doc_data(db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_data());
+    const Xapian::Document doc = db.get_document(docid, Xapian::DOC_ASSUME_VALID);
+    const std::string v = doc.get_value(kSlotDocData); // plain, where the data is zlib'd
+    return decode_doc_data(v.empty() ? doc.get_data() : v);
 }
 
 } // namespace mlarc::query_detail

@@ -22,6 +22,7 @@
 #include "query/detail.hpp"
 #include "query/snippet.hpp"
 
+#include "index/columns.hpp"
 #include "index/document.hpp"
 #include "store/store.hpp"
 #include "util/date.hpp"
@@ -30,6 +31,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -324,55 +327,157 @@ Facets facets_of(Xapian::Database& db, const Xapian::Query& q, const FacetCounts
     return f;
 }
 
+/// The encoded document data (encode_doc_data) of many documents, fetched at
+/// once and kept in one buffer.
+class DocBytes {
+  public:
+    /// Adds the data of those of `ids` not held yet. On one local database
+    /// they are read in docid order along the data slot's value stream (a
+    /// skip_to each, no zlib: `search --limit 100000 from:ralf@linux-mips.org`
+    /// on the whole linux-mips corpus read 14,000 documents' data one by one,
+    /// about 17,000 instructions each, half of them inflating); documents
+    /// without the slot (an index made before it) and sharded indexes are
+    /// read one by one, as doc_data() does.
+    void fetch(Xapian::Database& db, std::vector<Xapian::docid> ids) {
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        ids.erase(
+            std::remove_if(ids.begin(), ids.end(), [&](Xapian::docid id) { return held(id); }),
+            ids.end());
+        const size_t old = at_.size();
+        std::vector<bool> got(ids.size(), false);
+        if (single_database(db)) {
+            for_each_value(db, kSlotDocData, ids, [&](size_t i, const std::string& v) {
+                add(ids[i], v);
+                got[i] = true;
+            });
+        }
+        for (size_t i = 0; i < ids.size(); ++i) {
+            if (got[i]) continue;
+            const Xapian::Document doc = db.get_document(ids[i], Xapian::DOC_ASSUME_VALID);
+            const std::string v = doc.get_value(kSlotDocData);
+            add(ids[i], v.empty() ? doc.get_data() : v);
+        }
+        if (!std::is_sorted(at_.begin() + static_cast<std::ptrdiff_t>(old), at_.end()))
+            std::sort(at_.begin() + static_cast<std::ptrdiff_t>(old), at_.end());
+        std::inplace_merge(at_.begin(), at_.begin() + static_cast<std::ptrdiff_t>(old), at_.end());
+    }
+    /// The bytes of `id` (empty when not fetched).
+    std::string_view get(Xapian::docid id) const {
+        const auto it = std::lower_bound(at_.begin(), at_.end(), Entry{id, 0, 0});
+        if (it == at_.end() || it->id != id) return {};
+        return std::string_view(bytes_).substr(it->offset, it->size);
+    }
+
+  private:
+    struct Entry {
+        Xapian::docid id;
+        size_t offset, size;
+        bool operator<(const Entry& o) const { return id < o.id; }
+    };
+    bool held(Xapian::docid id) const { return !get(id).empty(); }
+    void add(Xapian::docid id, std::string_view v) {
+        at_.push_back(Entry{id, bytes_.size(), v.size()});
+        bytes_.append(v);
+    }
+    std::vector<Entry> at_; // sorted by id
+    std::string bytes_;
+};
+
+Error damaged_doc_data(Xapian::docid id) {
+    return make_error(Errc::bad_input,
+                      "search index document data of message " + std::to_string(id) + " is damaged",
+                      "run `mlarc index --rebuild`");
+}
+
 /// Thread totals, matching counts, dates, lists and authors of thread hits.
-Status fill_threads(Xapian::Database& db, const Xapian::Query& q, std::vector<Hit>& hits) {
+/// `all_matches`: every match of `q`, ascending, when the page was made
+/// from them (thread_page_by_date); the matching messages of the threads are
+/// then looked up there. Otherwise they are found by a query: `q` filtered
+/// by the threads' terms (an OR of 4,044 terms for `--limit 100000
+/// from:ralf@linux-mips.org` cost 103 M of the command's 360 M instructions).
+Status fill_threads(Xapian::Database& db, const Xapian::Query& q, std::vector<Hit>& hits,
+                    DocBytes& docs, const std::vector<Xapian::docid>* all_matches) {
     if (hits.empty()) return {};
-    std::vector<Xapian::Query> terms;
     Xapian::doccount sum = 0;
     for (auto& h : hits) {
-        const std::string t = thread_term(h.thread_id);
-        h.total = db.get_termfreq(t);
+        h.total = db.get_termfreq(thread_term(h.thread_id));
         sum += static_cast<Xapian::doccount>(h.total);
-        terms.emplace_back(t);
     }
-    Xapian::Enquire e(db);
-    e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q,
-                              Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
-    e.set_weighting_scheme(Xapian::BoolWeight());
-    e.set_docid_order(Xapian::Enquire::ASCENDING);
-    const Xapian::MSet ms = e.get_mset(0, sum, sum);
-    std::unordered_set<Xapian::docid> matched(ms.begin(), ms.end());
+    std::unordered_set<Xapian::docid> matched_set;
+    if (!all_matches) {
+        std::vector<Xapian::Query> terms;
+        for (const auto& h : hits)
+            terms.emplace_back(thread_term(h.thread_id));
+        Xapian::Enquire e(db);
+        e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q,
+                                  Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+        e.set_weighting_scheme(Xapian::BoolWeight());
+        e.set_docid_order(Xapian::Enquire::ASCENDING);
+        const Xapian::MSet ms = e.get_mset(0, sum, sum);
+        matched_set.insert(ms.begin(), ms.end());
+    }
+    auto is_match = [&](Xapian::docid id) {
+        return all_matches ? std::binary_search(all_matches->begin(), all_matches->end(), id)
+                           : matched_set.count(id) > 0;
+    };
 
-    for (auto& h : hits) {
-        struct Msg {
-            int64_t date;
-            AuthorRef author;
-        };
-        std::vector<Msg> msgs;
-        std::set<std::string> lists;
+    // Every message of every thread (members[first[i] .. first[i + 1]) for
+    // hit i), their data read at once in docid order.
+    std::vector<Xapian::docid> members;
+    std::vector<size_t> first;
+    members.reserve(sum);
+    first.reserve(hits.size() + 1);
+    for (const auto& h : hits) {
+        first.push_back(members.size());
+        const std::string t = thread_term(h.thread_id);
+        for (auto p = db.postlist_begin(t); p != db.postlist_end(t); ++p)
+            members.push_back(*p);
+    }
+    first.push_back(members.size());
+    docs.fetch(db, members);
+
+    struct Msg {
+        int64_t date;
+        std::string_view name, address;
+        bool matched;
+    };
+    std::vector<Msg> msgs;
+    std::vector<std::string_view> lists, seen;
+    DocDataAuthor d;
+    for (size_t i = 0; i < hits.size(); ++i) {
+        Hit& h = hits[i];
+        msgs.clear();
+        lists.clear();
         h.matched = 0;
         h.first_utc = h.last_utc = h.date_utc;
-        const std::string t = thread_term(h.thread_id);
-        for (auto p = db.postlist_begin(t); p != db.postlist_end(t); ++p) {
-            auto d = doc_data(db, *p);
-            if (!d.ok()) return d.error();
-            const bool m = matched.count(*p) > 0;
+        for (size_t k = first[i]; k < first[i + 1]; ++k) {
+            const Xapian::docid id = members[k];
+            if (!decode_doc_data_author(docs.get(id), d)) return damaged_doc_data(id);
+            const bool m = is_match(id);
             h.matched += m ? 1 : 0;
-            h.first_utc = std::min(h.first_utc, d->date_utc);
-            h.last_utc = std::max(h.last_utc, d->date_utc);
-            lists.insert(d->lists.begin(), d->lists.end());
-            msgs.push_back({d->date_utc, AuthorRef{d->from_name, d->from_addr, m}});
+            h.first_utc = std::min(h.first_utc, d.date_utc);
+            h.last_utc = std::max(h.last_utc, d.date_utc);
+            lists.insert(lists.end(), d.lists.begin(), d.lists.end());
+            msgs.push_back({d.date_utc, d.from_name, d.from_addr, m});
         }
         std::stable_sort(msgs.begin(), msgs.end(), [](const Msg& a, const Msg& b) {
-            if (a.author.matched != b.author.matched) return a.author.matched;
+            if (a.matched != b.matched) return a.matched;
             return a.date < b.date;
         });
-        std::set<std::string> seen;
+        // Distinct authors (by address, or name without one), first seen
+        // first; a thread has a few, so a sorted vector of keys does.
+        seen.clear();
         h.authors.clear();
-        for (auto& m : msgs) {
-            const std::string key = m.author.address.empty() ? m.author.name : m.author.address;
-            if (seen.insert(key).second) h.authors.push_back(std::move(m.author));
+        for (const auto& m : msgs) {
+            const std::string_view key = m.address.empty() ? m.name : m.address;
+            const auto at = std::lower_bound(seen.begin(), seen.end(), key);
+            if (at != seen.end() && *at == key) continue;
+            seen.insert(at, key);
+            h.authors.push_back(AuthorRef{std::string(m.name), std::string(m.address), m.matched});
         }
+        std::sort(lists.begin(), lists.end());
+        lists.erase(std::unique(lists.begin(), lists.end()), lists.end());
         h.lists.assign(lists.begin(), lists.end());
     }
     return {};
@@ -434,20 +539,29 @@ Status add_snippets(Archive& archive, const Xapian::Query& q, const Archive::Ind
 /// ValueCountMatchSpy reads the slot through each match's Document and keeps
 /// a map of strings: about twice the instructions, callgrind on the
 /// 2017-2019 linux-mips slice, a `kernel` page.)
-std::vector<int64_t> threads_of(Xapian::Database& db, std::vector<Xapian::docid> ids) {
+std::vector<int64_t> threads_of(Xapian::Database& db, std::vector<Xapian::docid> ids,
+                                const Columns* cols) {
     std::sort(ids.begin(), ids.end());
     std::vector<int64_t> out;
     out.reserve(ids.size());
-    for_each_value(db, kSlotThread, ids,
-                   [&](size_t, const std::string& v) { out.push_back(thread_of_value(v)); });
+    if (cols) {
+        for (Xapian::docid id : ids) {
+            const Columns::Cell* c = cols->cell(id);
+            if (c && c->thread != Columns::kNoThread) out.push_back(c->thread);
+        }
+    } else {
+        for_each_value(db, kSlotThread, ids,
+                       [&](size_t, const std::string& v) { out.push_back(thread_of_value(v)); });
+    }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
-std::vector<int64_t> matching_threads(Xapian::Database& db, const Xapian::Query& q) {
+std::vector<int64_t> matching_threads(Xapian::Database& db, const Xapian::Query& q,
+                                      const Columns* cols) {
     if (single_database(db)) {
-        return threads_of(db, matching_ids(db, q));
+        return threads_of(db, matching_ids(db, q), cols);
     }
     Xapian::ValueCountMatchSpy spy(kSlotThread); // serialisable: works on remote shards
     spy_all(db, q, spy);
@@ -498,7 +612,8 @@ Xapian::Enquire sorted_enquire(Xapian::Database& db, const Xapian::Query& q, Sor
 /// thread total is exact when the whole list was read or at most
 /// kExactTotalBound messages match (one counting pass); above that it is
 /// estimated from the part read, and flagged as an estimate.
-Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptions& o) {
+Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptions& o,
+                 const Columns* cols) {
     Xapian::Enquire e = sorted_enquire(db, q, o.sort, o.time_limit);
     // The matcher visits every match up to kExactTotalBound anyway (for the
     // exact total): the spy keeps their ids, so counting the threads needs no
@@ -515,10 +630,14 @@ Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptio
         p.mset = e.get_mset(0, want, std::max<Xapian::doccount>(want, kExactTotalBound));
         reps.clear();
         std::unordered_set<std::string> seen;
+        std::unordered_set<int64_t> seen_ids; // from the column file
         scanned = 0;
         for (auto it = p.mset.begin(); it != p.mset.end() && reps.size() <= need; ++it) {
             ++scanned;
-            if (seen.insert(it.get_document().get_value(kSlotThread)).second) reps.push_back(*it);
+            const Columns::Cell* c = cols ? cols->cell(*it) : nullptr;
+            if (c ? seen_ids.insert(c->thread).second
+                  : seen.insert(it.get_document().get_value(kSlotThread)).second)
+                reps.push_back(*it);
         }
         if (reps.size() > need || p.mset.size() < want) break;
         want *= 4;
@@ -528,7 +647,9 @@ Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptio
     if (scanned == total && p.messages.exact) {
         p.threads = Total{reps.size(), true};
     } else if (total <= kExactTotalBound && p.messages.exact) {
-        p.threads = Total{(spy.ids.size() == total ? threads_of(db, std::move(spy.ids)) : matching_threads(db, q)).size(),
+        p.threads = Total{(spy.ids.size() == total ? threads_of(db, std::move(spy.ids), cols)
+                                                   : matching_threads(db, q, cols))
+                              .size(),
                           true};
     } else {
         const double ratio = static_cast<double>(reps.size()) / std::max<Xapian::doccount>(scanned, 1);
@@ -578,7 +699,8 @@ uint64_t count_distinct_threads(const std::vector<T>& v, Key key) {
 /// both values of every match in docid order, and the sort happens in
 /// memory: about a third of the instructions, and the message and thread
 /// totals come out exact at any size.
-Page thread_page_by_date(Xapian::Database& db, const Xapian::Query& q, const SearchOptions& o) {
+Page thread_page_by_date(Xapian::Database& db, const Xapian::Query& q, const SearchOptions& o,
+                         const Columns* cols) {
     std::vector<Xapian::docid> ids = matching_ids(db, q, o.time_limit); // ascending
     struct Match {
         double date;
@@ -593,11 +715,20 @@ Page thread_page_by_date(Xapian::Database& db, const Xapian::Query& q, const Sea
     };
     for (size_t i = 0; i < ids.size(); ++i)
         m[i].id = ids[i];
-    read_slot(kSlotDate, [](Match& x, double d) { x.date = d; });
+    if (cols) { // the same values, from the column file: no value stream reads
+        for (Match& x : m) {
+            const Columns::Cell* c = cols->cell(x.id);
+            if (!c) continue;
+            if (!std::isnan(c->date)) x.date = c->date;
+            if (c->thread != Columns::kNoThread) x.thread = c->thread;
+        }
+    } else {
+        read_slot(kSlotDate, [](Match& x, double d) { x.date = d; });
+        read_slot(kSlotThread, [](Match& x, double t) { x.thread = static_cast<int64_t>(t); });
+    }
     std::vector<double> dates(m.size());
     for (size_t i = 0; i < m.size(); ++i)
         dates[i] = m[i].date;
-    read_slot(kSlotThread, [](Match& x, double t) { x.thread = static_cast<int64_t>(t); });
     const bool newest = o.sort == SortOrder::newest;
     auto before = [newest](const Match& a, const Match& b) {
         if (a.date != b.date) return newest ? a.date > b.date : a.date < b.date;
@@ -702,16 +833,18 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
 
         Page page = !res.by_thread ? message_page(db, *q, o)
                     : o.sort != SortOrder::relevance && single_database(db)
-                        ? thread_page_by_date(db, *q, o)
-                        : thread_page(db, *q, o);
+                        ? thread_page_by_date(db, *q, o, archive.columns(db))
+                        : thread_page(db, *q, o, archive.columns(db));
         res.messages = page.messages;
         res.threads = page.threads;
         if (over_time()) {
             res.timed_out = true;
             return res;
         }
+        DocBytes docs;
+        docs.fetch(db, page.docs);
         for (Xapian::docid id : page.docs) {
-            auto d = doc_data(db, id);
+            auto d = decode_doc_data(docs.get(id));
             if (!d.ok()) return d.error();
             Hit h;
             h.message_id = d->id;
@@ -727,7 +860,8 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
             res.hits.push_back(std::move(h));
         }
         if (res.by_thread) {
-            MLARC_TRY_STATUS(fill_threads(db, *q, res.hits));
+            MLARC_TRY_STATUS(
+                fill_threads(db, *q, res.hits, docs, page.have_matches ? &page.matches : nullptr));
         } else {
             for (auto& h : res.hits)
                 h.total = db.get_termfreq(thread_term(h.thread_id));
@@ -755,7 +889,8 @@ Result<uint64_t> count(Archive& archive, const QuerySpec& spec, bool threads) {
         auto c = compile(archive, db, spec);
         if (!c.ok()) return c.error();
         const Xapian::Query* q = &c->query;
-        if (threads) return static_cast<uint64_t>(matching_threads(db, *q).size());
+        if (threads)
+            return static_cast<uint64_t>(matching_threads(db, *q, archive.columns(db)).size());
         // One term (a word, from:address, list:x...): its frequency is the
         // exact count, no need to walk its posting list.
         Xapian::Query leaf = *q; // (a boolean filter alone is 0 * term)
@@ -841,7 +976,7 @@ Result<std::vector<int64_t>> matching_ids(Archive& archive, const QuerySpec& spe
         const Xapian::Query* q = &c->query;
         std::vector<int64_t> ids;
         if (whole_threads) {
-            for (int64_t t : matching_threads(db, *q)) {
+            for (int64_t t : matching_threads(db, *q, archive.columns(db))) {
                 const std::string term = thread_term(t);
                 for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
                     ids.push_back(*p);

@@ -253,6 +253,7 @@ TEST_CASE("builder: facet value slots hold lists, author address and month",
     CHECK(doc.get_value(kSlotFacetLists) == std::string("fgdpm\0linux-mips", 16));
     CHECK(doc.get_value(kSlotFacetAuthor) == "Ralf@Linux-MIPS.org");
     CHECK(doc.get_value(kSlotFacetMonth) == "2018-01");
+    CHECK(doc.get_value(kSlotDocData) == doc.get_data()); // the data, read without zlib
     m.lists.clear();
     m.from_addr.clear();
     const auto bare = build(m);

@@ -99,6 +99,19 @@ TEST_CASE("document data round-trips", "[index][schema]") {
     CHECK(decode_doc_data(enc.substr(0, enc.size() - 1)).error().code == Errc::bad_input);
     CHECK(decode_doc_data(enc + "x").error().code == Errc::bad_input);
     CHECK(decode_doc_data("\x09garbage").error().code == Errc::bad_input);
+
+    // The author part a thread line needs, as views.
+    DocDataAuthor a;
+    REQUIRE(decode_doc_data_author(enc, a));
+    CHECK(a.from_name == d.from_name);
+    CHECK(a.from_addr == d.from_addr);
+    CHECK(a.date_utc == d.date_utc);
+    CHECK(a.lists == std::vector<std::string_view>{"linux-mips", "fgdpmwg3"});
+    CHECK_FALSE(decode_doc_data_author("", a));
+    CHECK_FALSE(decode_doc_data_author("\x09garbage", a));
+    // Cut inside the lists: not whole.
+    const size_t lists_end = enc.find("fgdpmwg3") + 8;
+    CHECK_FALSE(decode_doc_data_author(enc.substr(0, lists_end - 1), a));
 }
 
 TEST_CASE("facet keys: lists sorted and joined, months YYYY-MM, slots of their own",
@@ -114,6 +127,6 @@ TEST_CASE("facet keys: lists sorted and joined, months YYYY-MM, slots of their o
     std::set<int> slots;
     for (const auto& f : kIndexFields)
         if (f.slot >= 0) slots.insert(f.slot);
-    for (unsigned s : kFacetSlots)
+    for (unsigned s : kNonFieldSlots)
         CHECK(slots.insert(static_cast<int>(s)).second);
 }

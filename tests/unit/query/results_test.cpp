@@ -4,6 +4,8 @@
 // `show` and `thread` (ghosts included).
 #include "query_fixture.hpp"
 
+#include "index/columns.hpp"
+
 using namespace mlarc;
 using mlarc::test::QueryArchive;
 
@@ -316,4 +318,64 @@ TEST_CASE("messages: a thread is a tree, oldest first, with ghosts", "[query][me
     CHECK(t->nodes[2].mid == "missing@test");
     CHECK(t->nodes[3].message_id == qa.id(2));
     CHECK(t->nodes[3].depth == t->nodes[2].depth + 1);
+}
+
+TEST_CASE("results: the same without the column file and the data slot (an index made before them)",
+          "[query][results]") {
+    QueryArchive qa;
+    // Everything a thread line shows, for the queries and orders below.
+    auto lines = [](Archive& a) {
+        std::vector<std::string> out;
+        for (const char* text : {"kernel", "cache", "date:2018", "kernel OR bob"}) {
+            for (SortOrder sort : {SortOrder::newest, SortOrder::oldest, SortOrder::relevance}) {
+                for (bool messages : {false, true}) {
+                    SearchOptions o;
+                    o.sort = sort;
+                    o.messages = messages;
+                    o.snippets = false;
+                    const auto r = run(a, text, o);
+                    std::string s = std::string(text) + " " + std::to_string(r.messages.value) +
+                                    "/" + std::to_string(r.threads.value) + ":";
+                    for (const auto& h : r.hits) {
+                        s += " [" + std::to_string(h.message_id) + " t" +
+                             std::to_string(h.thread_id) + " " + std::to_string(h.matched) + "/" +
+                             std::to_string(h.total) + " " + std::to_string(h.first_utc) + "-" +
+                             std::to_string(h.last_utc) + " " + h.subject;
+                        for (const auto& l : h.lists)
+                            s += " " + l;
+                        for (const auto& au : h.authors)
+                            s += " " + au.name + "<" + au.address + ">" + (au.matched ? "*" : "");
+                        s += "]";
+                    }
+                    out.push_back(s);
+                }
+            }
+            out.push_back(std::to_string(count_of(a, text, true)));
+        }
+        return out;
+    };
+    std::vector<std::string> with;
+    {
+        Archive a = Archive::at(qa.path());
+        auto idx = a.index();
+        REQUIRE(idx.ok());
+        CHECK(a.columns((*idx)->db()) != nullptr); // the index run wrote a current file
+        with = lines(a);
+    }
+    {
+        Xapian::WritableDatabase db(index_path(qa.path()).string());
+        for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
+            Xapian::Document doc = db.get_document(*p);
+            REQUIRE(doc.get_value(kSlotDocData) == doc.get_data());
+            doc.remove_value(kSlotDocData);
+            db.replace_document(*p, doc);
+        }
+        db.commit();
+    }
+    std::filesystem::remove(columns_path(index_path(qa.path())));
+    Archive a = Archive::at(qa.path());
+    auto idx = a.index();
+    REQUIRE(idx.ok());
+    CHECK(a.columns((*idx)->db()) == nullptr);
+    CHECK(lines(a) == with);
 }
