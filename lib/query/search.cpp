@@ -399,11 +399,23 @@ Error damaged_doc_data(Xapian::docid id) {
 Status fill_threads(Xapian::Database& db, const Xapian::Query& q, std::vector<Hit>& hits,
                     DocBytes& docs, const std::vector<Xapian::docid>* all_matches) {
     if (hits.empty()) return {};
-    Xapian::doccount sum = 0;
+    // Every message of every thread (members[first[i] .. first[i + 1]) for
+    // hit i; their number is the thread's total), their data read at once in
+    // docid order.
+    std::vector<Xapian::docid> members;
+    std::vector<size_t> first;
+    first.reserve(hits.size() + 1);
     for (auto& h : hits) {
-        h.total = db.get_termfreq(thread_term(h.thread_id));
-        sum += static_cast<Xapian::doccount>(h.total);
+        first.push_back(members.size());
+        const std::string t = thread_term(h.thread_id);
+        for (auto p = db.postlist_begin(t); p != db.postlist_end(t); ++p)
+            members.push_back(*p);
+        h.total = members.size() - first.back();
     }
+    first.push_back(members.size());
+    const auto sum = static_cast<Xapian::doccount>(members.size());
+    docs.fetch(db, members);
+
     std::unordered_set<Xapian::docid> matched_set;
     if (!all_matches) {
         std::vector<Xapian::Query> terms;
@@ -421,21 +433,6 @@ Status fill_threads(Xapian::Database& db, const Xapian::Query& q, std::vector<Hi
         return all_matches ? std::binary_search(all_matches->begin(), all_matches->end(), id)
                            : matched_set.count(id) > 0;
     };
-
-    // Every message of every thread (members[first[i] .. first[i + 1]) for
-    // hit i), their data read at once in docid order.
-    std::vector<Xapian::docid> members;
-    std::vector<size_t> first;
-    members.reserve(sum);
-    first.reserve(hits.size() + 1);
-    for (const auto& h : hits) {
-        first.push_back(members.size());
-        const std::string t = thread_term(h.thread_id);
-        for (auto p = db.postlist_begin(t); p != db.postlist_end(t); ++p)
-            members.push_back(*p);
-    }
-    first.push_back(members.size());
-    docs.fetch(db, members);
 
     struct Msg {
         int64_t date;

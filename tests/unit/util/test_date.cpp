@@ -88,6 +88,10 @@ TEST_CASE("formatting", "[date]") {
     CHECK(format_date_utc(0) == "1970-01-01");
     CHECK(format_date_utc(253402300799LL) == "9999-12-31");
     CHECK(format_date_utc(-2208988800LL) == "1900-01-01");
+    CHECK(format_date_utc(-59011459200LL) == "0100-01-01");         // year 100 (FAILURE-MODES 10)
+    CHECK(format_date_utc(-62167219200LL) == "0000-01-01");         // year 0
+    CHECK(format_date_utc(-62167219200LL - 86400) == "-001-12-31"); // before year 0
+    CHECK(format_date_utc(253402300800LL) == "10000-01-01");
 }
 
 TEST_CASE("RFC 5322 dates and their obsolete forms", "[date]") {
