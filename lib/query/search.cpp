@@ -397,7 +397,9 @@ Error damaged_doc_data(Xapian::docid id) {
 /// by the threads' terms (an OR of 4,044 terms for `--limit 100000
 /// from:ralf@linux-mips.org` cost 103 M of the command's 360 M instructions).
 Status fill_threads(Xapian::Database& db, const Xapian::Query& q, std::vector<Hit>& hits,
-                    DocBytes& docs, const std::vector<Xapian::docid>* all_matches) {
+                    DocBytes& docs, const std::vector<Xapian::docid>* all_matches,
+                    const Columns* cols) {
+    if (cols && !cols->has_authors()) cols = nullptr; // an index without the data slot
     if (hits.empty()) return {};
     // Every message of every thread (members[first[i] .. first[i + 1]) for
     // hit i; their number is the thread's total), their data read at once in
@@ -414,7 +416,7 @@ Status fill_threads(Xapian::Database& db, const Xapian::Query& q, std::vector<Hi
     }
     first.push_back(members.size());
     const auto sum = static_cast<Xapian::doccount>(members.size());
-    docs.fetch(db, members);
+    if (!cols) docs.fetch(db, members);
 
     std::unordered_set<Xapian::docid> matched_set;
     if (!all_matches) {
@@ -450,7 +452,18 @@ Status fill_threads(Xapian::Database& db, const Xapian::Query& q, std::vector<Hi
         h.first_utc = h.last_utc = h.date_utc;
         for (size_t k = first[i]; k < first[i + 1]; ++k) {
             const Xapian::docid id = members[k];
-            if (!decode_doc_data_author(docs.get(id), d)) return damaged_doc_data(id);
+            if (cols) { // the column file has it all
+                const Columns::Cell* c = cols->cell(id);
+                const auto a = c ? cols->author(c->author) : std::nullopt;
+                d.lists.clear();
+                if (!a || std::isnan(c->date) || !cols->lists(c->lists, d.lists))
+                    return damaged_doc_data(id);
+                d.from_name = a->name;
+                d.from_addr = a->address;
+                d.date_utc = static_cast<int64_t>(c->date);
+            } else if (!decode_doc_data_author(docs.get(id), d)) {
+                return damaged_doc_data(id);
+            }
             const bool m = is_match(id);
             h.matched += m ? 1 : 0;
             h.first_utc = std::min(h.first_utc, d.date_utc);
@@ -857,8 +870,9 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
             res.hits.push_back(std::move(h));
         }
         if (res.by_thread) {
-            MLARC_TRY_STATUS(
-                fill_threads(db, *q, res.hits, docs, page.have_matches ? &page.matches : nullptr));
+            MLARC_TRY_STATUS(fill_threads(db, *q, res.hits, docs,
+                                          page.have_matches ? &page.matches : nullptr,
+                                          archive.columns(db)));
         } else {
             for (auto& h : res.hits)
                 h.total = db.get_termfreq(thread_term(h.thread_id));

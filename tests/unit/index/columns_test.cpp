@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <set>
 
 using namespace mlarc;
 using mlarc::test::Msg;
@@ -26,6 +27,14 @@ uint64_t mismatches(const TestArchive& a) {
     return *n;
 }
 
+/// Distinct author entries the cells of `ids` point at.
+size_t cell_author_count(const Columns& c, const std::vector<int64_t>& ids) {
+    std::set<uint32_t> seen;
+    for (int64_t id : ids)
+        seen.insert(c.cell(static_cast<Xapian::docid>(id))->author);
+    return seen.size();
+}
+
 } // namespace
 
 TEST_CASE("columns: each index run leaves a current file equal to the value streams",
@@ -43,13 +52,26 @@ TEST_CASE("columns: each index run leaves a current file equal to the value stre
         CHECK(c->cell(0) != nullptr); // docid 0: no document
         CHECK(std::isnan(c->cell(0)->date));
         CHECK(c->cell(0)->thread == Columns::kNoThread);
+        CHECK(c->has_authors());
+        CHECK_FALSE(c->author(Columns::kNone));
+        std::vector<std::string_view> lists;
+        CHECK_FALSE(c->lists(Columns::kNone, lists));
         for (int64_t id : ids) {
             const auto* cell = c->cell(static_cast<Xapian::docid>(id));
             REQUIRE(cell);
             const auto doc = db.get_document(static_cast<Xapian::docid>(id));
             CHECK(cell->date == Xapian::sortable_unserialise(doc.get_value(kSlotDate)));
             CHECK(cell->thread == a.thread_of(id));
+            const auto author = c->author(cell->author);
+            REQUIRE(author);
+            CHECK(author->name == "Ralf Baechle");
+            CHECK(author->address == "ralf@linux-mips.org");
+            lists.clear();
+            REQUIRE(c->lists(cell->lists, lists));
+            CHECK(lists == std::vector<std::string_view>{"linux-mips"});
         }
+        // One author and one list set, shared by all 40 messages.
+        CHECK(cell_author_count(*c, ids) == 1);
         CHECK(c->cell(db.get_lastdocid() + 1) == nullptr);
     }
 
@@ -75,6 +97,46 @@ TEST_CASE("columns: each index run leaves a current file equal to the value stre
     o.rebuild = true;
     a.index(o);
     CHECK(mismatches(a) == 0);
+}
+
+TEST_CASE("columns: authors and list sets, odd ones included, read back as indexed",
+          "[index][columns]") {
+    TestArchive a;
+    const int64_t wg = a.list("fgdpm-wg3");
+    Msg m1, m2, m3, m4;
+    m1.mid = "1@t";
+    m1.from_name = "";
+    m1.from_addr = "anon@example.org";
+    m2.mid = "2@t";
+    m2.from_name = "No Address";
+    m2.from_addr = "";
+    m3.mid = "3@t";
+    m3.from_name = "Ünïcödé 名前";
+    m3.from_addr = "u@example.org";
+    m4.mid = "4@t"; // the same name/address split differently: another author
+    m4.from_name = "anon@example.or";
+    m4.from_addr = "g";
+    const auto ids = a.add({m1, m2, m3, m4});
+    const auto cross = a.add({m3}, wg); // m3 in two lists now
+    (void)cross;
+    a.index();
+    CHECK(mismatches(a) == 0);
+    Xapian::Database db(index_path(a.path()).string());
+    auto c = Columns::open(index_path(a.path()), db);
+    REQUIRE(c);
+    auto author_of = [&](int64_t id) {
+        return *c->author(c->cell(static_cast<Xapian::docid>(id))->author);
+    };
+    CHECK(author_of(ids[0]).name.empty());
+    CHECK(author_of(ids[0]).address == "anon@example.org");
+    CHECK(author_of(ids[1]).name == "No Address");
+    CHECK(author_of(ids[1]).address.empty());
+    CHECK(author_of(ids[2]).name == "Ünïcödé 名前");
+    CHECK(author_of(ids[3]).name == "anon@example.or");
+    CHECK(author_of(ids[3]).address == "g");
+    std::vector<std::string_view> lists;
+    REQUIRE(c->lists(c->cell(static_cast<Xapian::docid>(ids[2]))->lists, lists));
+    CHECK(lists == std::vector<std::string_view>{"fgdpm-wg3", "linux-mips"});
 }
 
 TEST_CASE("columns: a stale, foreign or damaged file is not used", "[index][columns]") {
@@ -131,6 +193,17 @@ TEST_CASE("columns: a stale, foreign or damaged file is not used", "[index][colu
         std::string other = now;
         other[24] = other[24] == 'a' ? 'b' : 'a';
         write(other);
+        CHECK_FALSE(Columns::open(dir, db));
+    }
+    SECTION("tables cut short") {
+        write(now.substr(0, now.size() - 4));
+        CHECK_FALSE(Columns::open(dir, db));
+    }
+    SECTION("a table size that does not add up") {
+        std::string bad = now;
+        const size_t tables = 64 + 24 * (Xapian::Database(dir.string()).get_lastdocid() + 1);
+        bad[tables + 16] = static_cast<char>(bad[tables + 16] + 8); // author bytes
+        write(bad);
         CHECK_FALSE(Columns::open(dir, db));
     }
     SECTION("only a header") {
