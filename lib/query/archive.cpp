@@ -18,7 +18,9 @@ struct Archive::Impl {
     std::optional<IndexSettings> settings;
     std::optional<Columns> columns;
     // The revision and database for which no current column file was found
-    // (not looked for again until the index moves on).
+    // (not looked for again until the index moves on or refresh(): the
+    // indexer writes the file just after its last commit, so a long-running
+    // reader can see the revision before its file).
     std::optional<std::pair<uint64_t, std::string>> no_columns;
     bool allow_partial = false;
     // Identity of the store file opened (refresh() notices a new archive).
@@ -106,6 +108,7 @@ Result<const std::vector<ListInfo>*> Archive::lists() {
 }
 
 void Archive::refresh() {
+    impl_->no_columns.reset();
     impl_->lists.reset();
     impl_->settings.reset();
     if (impl_->store) {

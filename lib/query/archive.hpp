@@ -55,7 +55,8 @@ class Archive {
     /// The index's column file (index/columns.hpp) when it is current for
     /// `db` (the database index() opened, at the revision it is at now);
     /// nullptr otherwise (read the value streams). Mapped on first use and
-    /// again when `db` moved to another revision.
+    /// again when `db` moved to another revision; a file missing for a
+    /// revision is looked for again after refresh().
     const Columns* columns(const Xapian::Database& db);
     /// The store, opened read-only on first use. Errors: not_found (no
     /// archive), schema, unreadable, bad_input.

@@ -391,3 +391,28 @@ TEST_CASE("results: the same without the column file and the data slot (an index
     CHECK_FALSE(cols->has_authors());
     CHECK(lines(a) == with);
 }
+
+TEST_CASE("results: a long-running reader picks up a column file written after the revision it saw",
+          "[query][results]") {
+    QueryArchive qa;
+    // The index moves on without its file (as between the indexer's last
+    // commit and the file's rename).
+    qa.archive().add_many(2, "late");
+    IndexOptions o = qa.archive().options();
+    o.columns = false;
+    qa.archive().index(o);
+    Archive a = Archive::at(qa.path());
+    auto idx = a.index();
+    REQUIRE(idx.ok());
+    CHECK(a.columns((*idx)->db()) == nullptr);
+    const auto before = run(a, "kernel");
+    REQUIRE(refresh_columns(index_path(qa.path())).ok());
+    CHECK(a.columns((*idx)->db()) == nullptr); // not looked for again within a request
+    a.refresh();                               // the next request (mlarc.fcgi)
+    idx = a.index();
+    REQUIRE(idx.ok());
+    CHECK(a.columns((*idx)->db()) != nullptr);
+    const auto after = run(a, "kernel");
+    CHECK(message_ids(after) == message_ids(before));
+    CHECK(after.threads.value == before.threads.value);
+}
