@@ -68,6 +68,10 @@ auto read_index(Archive& archive, F&& fn) -> std::invoke_result_t<F, Xapian::Dat
     return std::move(*r);
 }
 
+/// The encoded document data of `doc`: its data slot (schema.hpp), or its
+/// document data in an index made before that slot.
+std::string doc_data_bytes(const Xapian::Document& doc);
+
 /// The index's document data of `docid`: its data slot (schema.hpp), or its
 /// document data in an index made before that slot. Errors: bad_input
 /// (damaged data).

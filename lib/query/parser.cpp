@@ -804,10 +804,13 @@ Error wildcard_error(const Xapian::WildcardError& e) {
                      std::to_string(kMaxWildcardExpansion) + " words are expanded");
 }
 
+std::string doc_data_bytes(const Xapian::Document& doc) {
+    std::string v = doc.get_value(kSlotDocData); // plain, where the data is zlib'd
+    return v.empty() ? doc.get_data() : v;
+}
+
 Result<DocData> doc_data(Xapian::Database& db, Xapian::docid docid) {
-    const Xapian::Document doc = db.get_document(docid, Xapian::DOC_ASSUME_VALID);
-    const std::string v = doc.get_value(kSlotDocData); // plain, where the data is zlib'd
-    return decode_doc_data(v.empty() ? doc.get_data() : v);
+    return decode_doc_data(doc_data_bytes(db.get_document(docid, Xapian::DOC_ASSUME_VALID)));
 }
 
 } // namespace mlarc::query_detail

@@ -354,9 +354,7 @@ class DocBytes {
         }
         for (size_t i = 0; i < ids.size(); ++i) {
             if (got[i]) continue;
-            const Xapian::Document doc = db.get_document(ids[i], Xapian::DOC_ASSUME_VALID);
-            const std::string v = doc.get_value(kSlotDocData);
-            add(ids[i], v.empty() ? doc.get_data() : v);
+            add(ids[i], query_detail::doc_data_bytes(db.get_document(ids[i], Xapian::DOC_ASSUME_VALID)));
         }
         if (!std::is_sorted(at_.begin() + static_cast<std::ptrdiff_t>(old), at_.end()))
             std::sort(at_.begin() + static_cast<std::ptrdiff_t>(old), at_.end());
