@@ -4,10 +4,13 @@
 // name other than REQUEST_METHOD, PATH_INFO and QUERY_STRING becomes a query
 // parameter). Built with MLARC_FASTCGI, the same code answers requests in an
 // FCGX_Accept_r loop, keeping the store and the index open between requests
-// and reopening the index to its newest revision before each one.
+// and reopening the index to its newest revision before each one, and
+// keeps the pages it made while the archive stays unchanged (cache.hpp;
+// MLARC_WEB_CACHE_MB, default 32, 0: off).
 //
 // The archive is the directory in $MLARC_ARCHIVE, never a request parameter.
 // Everything is read-only (lib/query opens the store and index read-only).
+#include "cache.hpp"
 #include "pages.hpp"
 
 #include "index/xapian_db.hpp"
@@ -75,6 +78,9 @@ int run_fcgi() {
     FCGX_InitRequest(&req, 0, 0);
     Archive archive = Archive::at(archive_dir());
     const Settings settings = settings_from_env();
+    const size_t cache_bytes = cache_bytes_from_env();
+    const bool cache_on = cache_bytes > 0;
+    ResponseCache cache(cache_bytes);
     while (FCGX_Accept_r(&req) == 0) {
         // Pick up what `mlarc import` / `mlarc index` committed since the
         // last request: new lists, a new index revision, a new archive.
@@ -84,7 +90,10 @@ int run_fcgi() {
             return std::string(v ? v : "");
         };
         std::string method = param("REQUEST_METHOD");
-        Response r = handle(archive, settings, method, param("PATH_INFO"), param("QUERY_STRING"));
+        Response r =
+            cache_on ? handle_cached(cache, archive, settings, method, param("PATH_INFO"),
+                                     param("QUERY_STRING"))
+                     : handle(archive, settings, method, param("PATH_INFO"), param("QUERY_STRING"));
         std::string head = header_block(r);
         FCGX_PutStr(head.data(), static_cast<int>(head.size()), req.out);
         if (method != "HEAD") {

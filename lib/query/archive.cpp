@@ -123,6 +123,22 @@ void Archive::refresh() {
     if (impl_->index && !impl_->index->reopen().ok()) impl_->index.reset();
 }
 
+std::optional<std::string> Archive::state_token() {
+    auto s = store();
+    if (!s.ok()) return std::nullopt;
+    auto version = (*s)->db().query_int("PRAGMA data_version");
+    if (!version.ok() || !*version) return std::nullopt;
+    auto idx = index();
+    if (!idx.ok()) return std::nullopt;
+    auto at = (*idx)->run([](Xapian::Database& db) -> std::optional<std::string> {
+        if (db.size() != 1) return std::nullopt;
+        return db.get_uuid() + "@" + std::to_string(db.get_revision());
+    });
+    if (!at.ok() || !*at) return std::nullopt;
+    return std::to_string(impl_->store_dev) + ":" + std::to_string(impl_->store_ino) + ":" +
+           std::to_string(**version) + ":" + **at;
+}
+
 Result<Archive::IndexSettings> Archive::index_settings() {
     if (impl_->settings) return *impl_->settings;
     auto idx = index();

@@ -84,6 +84,16 @@ class Archive {
     /// opened afresh on next use. Cheap: one stat() and a reopen check.
     void refresh();
 
+    /// What a reader of the archive sees now, as a string that changes
+    /// whenever anything a page is made from may have changed: the store
+    /// file's identity and its SQLite data version (bumped by every commit
+    /// of another connection: an import, a purge, a registry link run) and
+    /// the index's UUID and revision. Opens store and index when needed.
+    /// nullopt when it cannot be told: a sharded index (its stub has no
+    /// revision of its own), or either part fails to open or read. Meant
+    /// as the validity key of mlarc.fcgi's response cache, after refresh().
+    std::optional<std::string> state_token();
+
   private:
     explicit Archive(std::filesystem::path dir);
     struct Impl;

@@ -492,6 +492,19 @@ if [ -x "$FCGI" ]; then
         web_tests
         get 200 /l/fgdpm/months
         get 200 "/l/fgdpm/$second"
+        # The response cache (cgi/cache.hpp): the same search asked again is
+        # answered from memory (by one of the two server processes), same bytes.
+        get 200 "/search?q=deliverable&list=fgdpmwg3"
+        first=$m hit=
+        for _ in 1 2 3 4; do
+            get 200 "/search?q=deliverable&list=fgdpmwg3"
+            cmp -s "$tmp/b.$first" "$tmp/b.$m" || fail "fastcgi: a repeated search differs"
+            grep -qi '^X-Cache: hit' "$tmp/h.$m" && hit=1
+        done
+        [ -n "$hit" ] || fail "fastcgi: a repeated search was never answered from the cache"
+        grep -qi '^X-Cache:' "$tmp/h.$first" || fail "fastcgi: no X-Cache header on a search"
+        get 200 /report
+        grep -qi '^X-Cache:' "$tmp/h.$m" && fail "fastcgi: the report page went through the cache"
         # Between requests the index is reopened and the list names read
         # again: a new list (and its messages) shows without a restart.
         grep -q '<option value="fgdpmwg1"' "$tmp/b.$m" && fail "fastcgi: fgdpmwg1 before its import"
