@@ -6,7 +6,8 @@
 # committing to the store and the index) and a checker follows every hit of a
 # JSON search to its message page. Passes when:
 #   - wrk saw no non-2xx response and no socket error on either server,
-#   - every hit the checker saw points at a message that exists (200),
+#   - every hit the checker saw points at a message that exists (200), and
+#     every search it made counted what `mlarc count` counted around it,
 #   - the FastCGI process's RSS stays bounded: the last sample is at most
 #     2x the first sample after warm-up plus 64 MB.
 # Prints the figures (and writes them to BUILD/soak/web.md).
@@ -101,10 +102,16 @@ end=$(( $(date +%s) + duration ))
 ) > "$tmp/writer.log" 2>&1 &
 writer=$!; pids+=($writer)
 
-# The checker: every hit of a JSON search must resolve to its message.
+# The checker: every hit of a JSON search must resolve to its message, and
+# the search must be fresh: its message total lies between `mlarc count` run
+# just before and just after it (the archive only grows), so a page kept by
+# mlarc.fcgi's response cache past a commit would count as wrong.
 cat > "$tmp/check.py" <<'PY'
-import json, sys, time, urllib.request, urllib.error, urllib.parse
-ports, end = sys.argv[1:3], float(sys.argv[3])
+import json, subprocess, sys, time, urllib.request, urllib.error, urllib.parse
+ports, end, mlarc, archive = sys.argv[1:3], float(sys.argv[3]), sys.argv[4], sys.argv[5]
+def count(w):
+    return int(subprocess.run([mlarc, "count", "--archive", archive, w], check=True,
+                              capture_output=True, text=True).stdout)
 words = ["deliverable", "meeting", "data", "review", "report", "draft", "the", "processing"]
 checks = wrong = server_errors = searches = 0
 i = 0
@@ -117,11 +124,17 @@ def get(url):
 while time.time() < end:
     port = ports[i % 2]; w = words[i % len(words)]; i += 1
     base = "http://127.0.0.1:%s" % port
+    before = count(w)
     st, body = get(base + "/search?format=json&n=20&q=" + w)
+    after = count(w)
     searches += 1
     if st >= 500: server_errors += 1; continue
     if st != 200: wrong += 1; print("search", w, st, file=sys.stderr); continue
-    for h in json.loads(body)["hits"]:
+    page = json.loads(body)
+    total = page["total"]["messages"]["count"]
+    if not before <= total <= after:
+        wrong += 1; print("stale search", w, port, before, total, after, file=sys.stderr)
+    for h in page["hits"]:
         mid = h["message_id"]
         st, body = get(base + "/m/" + urllib.parse.quote(mid, safe="") + "?format=json")
         checks += 1
@@ -132,7 +145,7 @@ while time.time() < end:
 print(searches, checks, wrong, server_errors)
 PY
 # shellcheck disable=SC2154
-python3 "$tmp/check.py" "$port_fastcgi" "$port_cgi" "$end" > "$tmp/check.txt" 2> "$tmp/check.err" &
+python3 "$tmp/check.py" "$port_fastcgi" "$port_cgi" "$end" "$mlarc" "$A" > "$tmp/check.txt" 2> "$tmp/check.err" &
 checker=$!; pids+=($checker)
 
 # RSS of the FastCGI process every 5 s (KB).
@@ -175,7 +188,7 @@ rss_last=$(tail -1 "$out/fcgi-rss.txt")
   summary FastCGI "$out/wrk-fastcgi.txt"
   summary CGI "$out/wrk-cgi.txt"
   echo
-  echo "Checker: $searches JSON searches, $checks hits followed to their message: $wrong wrong, $server_errors 5xx."
+  echo "Checker: $searches JSON searches (totals checked against \`mlarc count\` around each), $checks hits followed to their message: $wrong wrong, $server_errors 5xx."
   echo "mlarc.fcgi RSS: $((rss_first / 1024)) MB after warm-up, max $((rss_max / 1024)) MB, last $((rss_last / 1024)) MB ($(wc -l < "$out/fcgi-rss.txt") samples)."
 } | tee "$out/web.md"
 [ "$wrong" = 0 ] && [ "$server_errors" = 0 ] || fail=1
