@@ -189,6 +189,97 @@ FacetCounts spy_facets(Xapian::Database& db, const Xapian::Query& q, double time
     return f;
 }
 
+/// The month facet (facet_month_value(), as in kSlotFacetMonth) of each date
+/// in `dates`, counted into `months`. Matches come in docid order, which is
+/// nearly date order: the month of the match before is checked first ([lo,
+/// hi) in UTC), and only a date outside it costs a calendar conversion and a
+/// lookup.
+void count_months(const std::vector<double>& dates,
+                  std::unordered_map<std::string, uint64_t>& months) {
+    std::unordered_map<int64_t, std::pair<int64_t, uint64_t>> by_month; // -> (a date, count)
+    int64_t lo = 1, hi = 0;
+    uint64_t* n = nullptr;
+    for (double d : dates) {
+        const auto utc = static_cast<int64_t>(d);
+        if (utc < lo || utc >= hi) {
+            const CivilTime t = civil_from_utc(utc);
+            lo = utc_from_civil(CivilTime{t.year, t.month, 1, 0, 0, 0});
+            hi = t.month == 12 ? utc_from_civil(CivilTime{t.year + 1, 1, 1, 0, 0, 0})
+                               : utc_from_civil(CivilTime{t.year, t.month + 1, 1, 0, 0, 0});
+            n = &by_month.try_emplace(t.year * 100 + t.month, utc, 0).first->second.second;
+        }
+        ++*n;
+    }
+    for (const auto& [key, first_and_n] : by_month)
+        months[facet_month_value(first_and_n.first)] += first_and_n.second;
+}
+
+/// stream_facets() from the column file (index/columns.hpp), when it holds
+/// every document's author and lists: counted per table entry (an array
+/// index per match instead of a value-stream skip_to and a string hash),
+/// turned into facet values once per distinct entry. The same counts as the
+/// value streams: empty addresses and list sets are not counted (Xapian
+/// stores no empty value), entries sharing an address are summed. nullopt
+/// when a match has no cell or no date (the caller reads the value streams).
+std::optional<FacetCounts> column_facets(const Columns& cols, const std::vector<Xapian::docid>& ids,
+                                         const std::vector<double>* dates, uint64_t author_max) {
+    if (!cols.has_authors()) return std::nullopt;
+    FacetCounts f;
+    f.matches = ids.size();
+    f.have_author_docs = true;
+    const bool want_authors = !(author_max && ids.size() > author_max);
+    const bool have_dates = dates && dates->size() == ids.size();
+    std::vector<double> own_dates;
+    if (!have_dates) own_dates.reserve(ids.size());
+    std::unordered_map<uint32_t, uint64_t> sets;
+    struct Author {
+        uint64_t n = 0;
+        std::vector<Xapian::docid> first;
+    };
+    std::unordered_map<uint32_t, Author> authors;
+    uint32_t last_set = Columns::kNone;
+    uint64_t* last_n = nullptr;
+    for (Xapian::docid id : ids) {
+        const Columns::Cell* c = cols.cell(id);
+        if (!c || c->lists == Columns::kNone || c->author == Columns::kNone) return std::nullopt;
+        if (!have_dates) {
+            if (std::isnan(c->date)) return std::nullopt;
+            own_dates.push_back(c->date);
+        }
+        if (!last_n || c->lists != last_set) last_n = &sets[c->lists], last_set = c->lists;
+        ++*last_n;
+        if (want_authors) {
+            Author& a = authors[c->author];
+            ++a.n;
+            if (a.first.size() < kNameProbe) a.first.push_back(id);
+        }
+    }
+    count_months(have_dates ? *dates : own_dates, f.months);
+    std::vector<std::string_view> names;
+    for (const auto& [set, n] : sets) {
+        names.clear(); // lists() appends
+        if (!cols.lists(set, names)) return std::nullopt;
+        std::string v = facet_lists_value(std::vector<std::string>(names.begin(), names.end()));
+        if (!v.empty()) f.lists[v] += n;
+    }
+    for (auto& [i, a] : authors) {
+        const auto who = cols.author(i);
+        if (!who) return std::nullopt;
+        if (who->address.empty()) continue;
+        std::string addr(who->address);
+        f.authors[addr] += a.n;
+        auto& first = f.author_docs[addr];
+        if (first.empty()) {
+            first = std::move(a.first);
+        } else { // two names of one address: the first matches of both
+            first.insert(first.end(), a.first.begin(), a.first.end());
+            std::sort(first.begin(), first.end());
+            if (first.size() > kNameProbe) first.resize(kNameProbe);
+        }
+    }
+    return f;
+}
+
 /// On one local database: the matching docids (ascending), then one pass
 /// along each facet slot's value stream. A ValueCountMatchSpy fetched the
 /// three values through each match's Document and kept a std::map of
@@ -198,7 +289,11 @@ FacetCounts spy_facets(Xapian::Database& db, const Xapian::Query& q, double time
 /// (parallel to `ids`, the date slot of each match, read for the page
 /// already), gives the months without reading their slot.
 FacetCounts stream_facets(Xapian::Database& db, const std::vector<Xapian::docid>& ids,
-                          const std::vector<double>* dates = nullptr, uint64_t author_max = 0) {
+                          const std::vector<double>* dates = nullptr, uint64_t author_max = 0,
+                          const Columns* cols = nullptr) {
+    if (cols) {
+        if (auto f = column_facets(*cols, ids, dates, author_max)) return std::move(*f);
+    }
     FacetCounts f;
     f.matches = ids.size();
     f.have_author_docs = true;
@@ -211,26 +306,7 @@ FacetCounts stream_facets(Xapian::Database& db, const std::vector<Xapian::docid>
         ++*last_n;
     });
     if (dates && dates->size() == ids.size()) {
-        // The month value is facet_month_value(date); counted per YYYYMM.
-        // Matches come in docid order, which is nearly date order: the
-        // month of the match before is checked first ([lo, hi) in UTC), and
-        // only a date outside it costs a calendar conversion and a lookup.
-        std::unordered_map<int64_t, std::pair<int64_t, uint64_t>> by_month; // -> (a date, count)
-        int64_t lo = 1, hi = 0;
-        uint64_t* n = nullptr;
-        for (double d : *dates) {
-            const auto utc = static_cast<int64_t>(d);
-            if (utc < lo || utc >= hi) {
-                const CivilTime t = civil_from_utc(utc);
-                lo = utc_from_civil(CivilTime{t.year, t.month, 1, 0, 0, 0});
-                hi = t.month == 12 ? utc_from_civil(CivilTime{t.year + 1, 1, 1, 0, 0, 0})
-                                   : utc_from_civil(CivilTime{t.year, t.month + 1, 1, 0, 0, 0});
-                n = &by_month.try_emplace(t.year * 100 + t.month, utc, 0).first->second.second;
-            }
-            ++*n;
-        }
-        for (const auto& [key, first_and_n] : by_month)
-            f.months[facet_month_value(first_and_n.first)] += first_and_n.second;
+        count_months(*dates, f.months);
     } else {
         for_each_value(db, kSlotFacetMonth, ids,
                        [&](size_t, const std::string& v) { ++f.months[v]; });
@@ -256,13 +332,13 @@ FacetCounts stream_facets(Xapian::Database& db, const std::vector<Xapian::docid>
 }
 
 FacetCounts count_facets(Xapian::Database& db, const Xapian::Query& q, double time_limit,
-                         uint64_t author_max = 0) {
+                         uint64_t author_max = 0, const Columns* cols = nullptr) {
     if (!single_database(db)) {
         FacetCounts f = spy_facets(db, q, time_limit);
         if (author_max && f.matches > author_max) f.authors.clear();
         return f;
     }
-    return stream_facets(db, matching_ids(db, q, time_limit), nullptr, author_max);
+    return stream_facets(db, matching_ids(db, q, time_limit), nullptr, author_max, cols);
 }
 
 /// The name shown for `addr`: the first non-empty author name on the matches
@@ -879,12 +955,13 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
             MLARC_TRY_STATUS(add_snippets(archive, *q, *settings, o, res.hits, res.skipped));
         }
         if (o.facets) {
-            res.facets = facets_of(
-                db, *q,
-                page.have_matches
-                    ? stream_facets(db, page.matches, &page.match_dates, o.facet_author_max)
-                    : count_facets(db, *q, o.time_limit, o.facet_author_max),
-                20);
+            res.facets =
+                facets_of(db, *q,
+                          page.have_matches ? stream_facets(db, page.matches, &page.match_dates,
+                                                            o.facet_author_max, archive.columns(db))
+                                            : count_facets(db, *q, o.time_limit, o.facet_author_max,
+                                                           archive.columns(db)),
+                          20);
         }
         res.timed_out = over_time();
         return res;
@@ -926,7 +1003,7 @@ Result<Facets> facets(Archive& archive, const QuerySpec& spec, size_t max_author
         auto c = compile(archive, db, spec);
         if (!c.ok()) return c.error();
         const Xapian::Query* q = &c->query;
-        return facets_of(db, *q, count_facets(db, *q, 0), max_authors);
+        return facets_of(db, *q, count_facets(db, *q, 0, 0, archive.columns(db)), max_authors);
     });
 }
 

@@ -416,3 +416,93 @@ TEST_CASE("results: a long-running reader picks up a column file written after t
     CHECK(message_ids(after) == message_ids(before));
     CHECK(after.threads.value == before.threads.value);
 }
+
+TEST_CASE("results: facets from the column file equal facets from the value streams",
+          "[query][results]") {
+    QueryArchive qa;
+    // Authors the tables keep apart but the facet merges (one address, two
+    // names), one without an address (no facet value), a cross-post.
+    test::Msg dup1, dup2, noaddr, cross;
+    dup1.mid = "dup1@test";
+    dup1.from_addr = dup2.from_addr = "dup@example.org";
+    dup1.from_name = "Dup One";
+    dup2.mid = "dup2@test";
+    dup2.from_name = "Dup Two";
+    noaddr.mid = "noaddr@test";
+    noaddr.from_addr = "";
+    noaddr.from_name = "Nobody";
+    cross.mid = "cross@test";
+    cross.from_name = "";
+    for (test::Msg* m : {&dup1, &dup2, &noaddr, &cross})
+        m->body = "A kernel message.\n";
+    dup2.date_utc = 1546300800 + 40 * 86400;
+    qa.archive().add({dup1, dup2, noaddr, cross});
+    qa.archive().add({cross}, qa.archive().list("fgdpm-wg3"));
+    qa.archive().index();
+
+    auto all = [](Archive& a) {
+        std::vector<std::string> out;
+        auto line = [](const std::string& what, const std::vector<FacetCount>& v) {
+            std::string s = what;
+            for (const auto& c : v)
+                s += " [" + c.key + "|" + c.label + "|" + std::to_string(c.count) + "]";
+            return s;
+        };
+        for (const char* text : {"", "kernel", "cache OR kernel", "nosuchword"}) {
+            QuerySpec s;
+            s.text = text;
+            s.now = test::kNow;
+            auto f = facets(a, s, 20);
+            REQUIRE(f.ok());
+            out.push_back(std::string(text) + " " + std::to_string(f->messages) + " " +
+                          std::to_string(f->authors_total));
+            out.push_back(line("lists", f->lists));
+            out.push_back(line("authors", f->authors));
+            out.push_back(line("months", f->months));
+            for (SortOrder sort : {SortOrder::newest, SortOrder::relevance}) {
+                for (uint64_t cap : {0, 2}) {
+                    SearchOptions o;
+                    o.sort = sort;
+                    o.facets = true;
+                    o.snippets = false;
+                    o.facet_author_max = cap;
+                    auto r = search(a, s, o);
+                    REQUIRE(r.ok());
+                    REQUIRE(r->facets);
+                    out.push_back(line("search lists", r->facets->lists));
+                    out.push_back(line("search authors", r->facets->authors));
+                    out.push_back(line("search months", r->facets->months));
+                }
+            }
+        }
+        return out;
+    };
+    std::vector<std::string> with;
+    {
+        Archive a = Archive::at(qa.path());
+        auto idx = a.index();
+        REQUIRE(idx.ok());
+        const Columns* cols = a.columns((*idx)->db());
+        REQUIRE(cols != nullptr);
+        REQUIRE(cols->has_authors());
+        with = all(a);
+    }
+    // The merged address and its first name, the address-less author left out.
+    const std::string joined = [&] {
+        std::string s;
+        for (const auto& l : with)
+            s += l + "\n";
+        return s;
+    }();
+    CHECK(joined.find("[dup@example.org|Dup One|2]") != std::string::npos);
+    CHECK(joined.find("Nobody") == std::string::npos);
+    std::filesystem::remove(columns_path(index_path(qa.path())));
+    Archive a = Archive::at(qa.path());
+    auto idx = a.index();
+    REQUIRE(idx.ok());
+    REQUIRE(a.columns((*idx)->db()) == nullptr);
+    const auto without = all(a);
+    REQUIRE(without.size() == with.size());
+    for (size_t i = 0; i < with.size(); ++i)
+        CHECK(with[i] == without[i]);
+}
