@@ -732,13 +732,24 @@ Page thread_page(Xapian::Database& db, const Xapian::Query& q, const SearchOptio
     }
     const Xapian::doccount total = p.mset.get_matches_estimated();
     p.messages = total_of(p.mset.get_matches_lower_bound(), total, p.mset.get_matches_upper_bound());
+    // The spy saw every match: keep them (ascending) for the facets and the
+    // thread lines, as thread_page_by_date() does, instead of a second pass
+    // over the query for each (web `q=irq&sort=relevance`: 30.9 -> 29.5 M
+    // instructions, `q=octeon&sort=relevance` 22.1 -> 20.4 M).
+    const bool spied_all = p.messages.exact && spy.ids.size() == total;
+    if (spied_all) {
+        if (!std::is_sorted(spy.ids.begin(), spy.ids.end()))
+            std::sort(spy.ids.begin(), spy.ids.end());
+        p.matches = spy.ids;
+        p.have_matches = true;
+    }
     if (scanned == total && p.messages.exact) {
         p.threads = Total{reps.size(), true};
     } else if (total <= kExactTotalBound && p.messages.exact) {
-        p.threads = Total{(spy.ids.size() == total ? threads_of(db, std::move(spy.ids), cols)
-                                                   : matching_threads(db, q, cols))
-                              .size(),
-                          true};
+        p.threads = Total{
+            (spied_all ? threads_of(db, std::move(spy.ids), cols) : matching_threads(db, q, cols))
+                .size(),
+            true};
     } else {
         const double ratio = static_cast<double>(reps.size()) / std::max<Xapian::doccount>(scanned, 1);
         p.threads = Total{std::max<uint64_t>(reps.size(), static_cast<uint64_t>(ratio * total + 0.5)), false};
