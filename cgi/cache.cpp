@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <iostream>
 #include <optional>
 
 namespace mlarc::web {
@@ -15,7 +16,12 @@ size_t cache_bytes_from_env() {
     if (const char* v = std::getenv("MLARC_WEB_CACHE_MB")) {
         char* end = nullptr;
         long long n = std::strtoll(v, &end, 10);
-        if (end != v && *end == '\0' && n >= 0 && n <= 4096) mib = static_cast<size_t>(n);
+        if (end != v && *end == '\0' && n >= 0 && n <= 4096)
+            mib = static_cast<size_t>(n);
+        else // the server's log: a typo must not pass for a setting
+            std::cerr << "mlarc.fcgi: MLARC_WEB_CACHE_MB=\"" << v
+                      << "\" is not a number of MiB from 0 to 4096; using " << kDefaultCacheMiB
+                      << "\n";
     }
     return mib << 20;
 }

@@ -40,8 +40,8 @@ struct Settings;
 /// Default budget of the cache in MiB (MLARC_WEB_CACHE_MB overrides; 0: off).
 inline constexpr size_t kDefaultCacheMiB = 32;
 
-/// The budget from MLARC_WEB_CACHE_MB (0 to 4096 MiB; other values are
-/// ignored), in bytes.
+/// The budget from MLARC_WEB_CACHE_MB (0 to 4096 MiB), in bytes; any other
+/// value is reported on stderr and the default used.
 size_t cache_bytes_from_env();
 
 /// True for a PATH_INFO whose 200 responses may be cached (see the file

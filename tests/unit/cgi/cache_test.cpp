@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <string>
 
 using namespace mlarc;
@@ -185,4 +186,23 @@ TEST_CASE("Archive::state_token moves with every writer commit", "[cgi][cache]")
     CHECK(r.status == 200);
     CHECK(header(r, "X-Cache").empty());
     CHECK(cache.entries() == 0);
+}
+
+TEST_CASE("MLARC_WEB_CACHE_MB sets the budget, a bad value keeps the default", "[cgi][cache]") {
+    const char* old = std::getenv("MLARC_WEB_CACHE_MB");
+    const std::string saved = old ? old : "";
+    ::unsetenv("MLARC_WEB_CACHE_MB");
+    CHECK(cache_bytes_from_env() == kDefaultCacheMiB << 20);
+    ::setenv("MLARC_WEB_CACHE_MB", "0", 1);
+    CHECK(cache_bytes_from_env() == 0);
+    ::setenv("MLARC_WEB_CACHE_MB", "5", 1);
+    CHECK(cache_bytes_from_env() == size_t{5} << 20);
+    for (const char* bad : {"", "abc", "5MB", "-1", "4097", "99999999999999999999"}) {
+        ::setenv("MLARC_WEB_CACHE_MB", bad, 1);
+        CHECK(cache_bytes_from_env() == kDefaultCacheMiB << 20);
+    }
+    if (old)
+        ::setenv("MLARC_WEB_CACHE_MB", saved.c_str(), 1);
+    else
+        ::unsetenv("MLARC_WEB_CACHE_MB");
 }
