@@ -96,6 +96,11 @@ Status IndexReader::reopen() {
     // twice while the tables are being opened discards the revision being
     // opened (DatabaseModifiedError, seen under load in
     // tests/cli/search_while_importing.sh): opening again gets the new one.
+    // A rebuild swapping its fresh index in (RENAME_EXCHANGE) while the
+    // tables are being opened can pair one index's version file with the
+    // other's tables ("DatabaseError: EOF reading block 259", faults:readers
+    // under CI load): any DatabaseError while opening is tried again the same
+    // way; a truly damaged index fails every attempt and is reported as before.
     constexpr int kAttempts = 10;
     for (int attempt = 1;; ++attempt) {
         try {
@@ -110,7 +115,9 @@ Status IndexReader::reopen() {
             }
             (void)db_.get_metadata(std::string(kMetaSchema)); // may throw as well
             break;
-        } catch (const Xapian::DatabaseModifiedError& e) {
+        } catch (const Xapian::DatabaseNotFoundError& e) {
+            return xapian_error(e, "open the search index " + path_.string());
+        } catch (const Xapian::DatabaseError& e) { // modified, or opened mid-swap
             if (attempt == kAttempts)
                 return xapian_error(e, "open the search index " + path_.string());
         } catch (const Xapian::Error& e) {
