@@ -973,7 +973,12 @@ Settings settings_from_env() {
     if (const char* t = std::getenv("MLARC_QUERY_TIME_LIMIT")) {
         char* end = nullptr;
         double v = std::strtod(t, &end);
-        if (end != t && *end == '\0' && v >= 0 && v <= 3600) s.query_seconds = v;
+        if (end != t && *end == '\0' && v >= 0 && v <= 3600)
+            s.query_seconds = v;
+        else // the server's log: a typo must not pass for a setting
+            std::cerr << "mlarc web: MLARC_QUERY_TIME_LIMIT=\"" << t
+                      << "\" is not a number of seconds from 0 to 3600; using " << s.query_seconds
+                      << "\n";
     }
     if (const char* b = std::getenv("MLARC_BASE_URL")) {
         s.base = b;

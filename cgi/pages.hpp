@@ -25,7 +25,8 @@ struct Settings {
 };
 
 /// Settings from the environment: MLARC_OBFUSCATE_ADDRESSES, MLARC_BASE_URL,
-/// MLARC_QUERY_TIME_LIMIT (seconds, 0 to 3600; other values are ignored).
+/// MLARC_QUERY_TIME_LIMIT (seconds, 0 to 3600; another value keeps the
+/// default and is reported on stderr, the server's log).
 Settings settings_from_env();
 
 /// Answers one request. Never throws; errors become 400/404/405/503 pages

@@ -12,6 +12,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <iostream>
+#include <sstream>
 #include <string>
 
 using namespace mlarc;
@@ -205,4 +207,32 @@ TEST_CASE("MLARC_WEB_CACHE_MB sets the budget, a bad value keeps the default", "
         ::setenv("MLARC_WEB_CACHE_MB", saved.c_str(), 1);
     else
         ::unsetenv("MLARC_WEB_CACHE_MB");
+}
+
+TEST_CASE("MLARC_QUERY_TIME_LIMIT sets the search time, a bad value is reported", "[cgi]") {
+    const char* old = std::getenv("MLARC_QUERY_TIME_LIMIT");
+    const std::string saved = old ? old : "";
+    std::ostringstream err;
+    auto* was = std::cerr.rdbuf(err.rdbuf());
+    ::unsetenv("MLARC_QUERY_TIME_LIMIT");
+    const double dflt = settings_from_env().query_seconds;
+    CHECK(dflt == 2);
+    ::setenv("MLARC_QUERY_TIME_LIMIT", "0", 1);
+    CHECK(settings_from_env().query_seconds == 0);
+    ::setenv("MLARC_QUERY_TIME_LIMIT", "0.5", 1);
+    CHECK(settings_from_env().query_seconds == 0.5);
+    CHECK(err.str().empty());
+    for (const char* bad : {"", "abc", "2s", "-1", "3601", "nan", "inf"}) {
+        err.str("");
+        ::setenv("MLARC_QUERY_TIME_LIMIT", bad, 1);
+        CHECK(settings_from_env().query_seconds == dflt);
+        INFO(bad);
+        CHECK(err.str().find("MLARC_QUERY_TIME_LIMIT=\"" + std::string(bad) +
+                             "\" is not a number") != std::string::npos);
+    }
+    std::cerr.rdbuf(was);
+    if (old)
+        ::setenv("MLARC_QUERY_TIME_LIMIT", saved.c_str(), 1);
+    else
+        ::unsetenv("MLARC_QUERY_TIME_LIMIT");
 }
