@@ -99,6 +99,13 @@ void print_stats(const IndexStats& s) {
               << "size on disk:   " << human_bytes(s.bytes_on_disk) << '\n'
               << "level:          " << s.level << '\n'
               << "language:       " << s.language << '\n'
+              << "phrase pairs:   "
+              << (s.pair_words.empty()
+                      ? std::string(s.level == "full"
+                                        ? "none (made before them; --rebuild adds them)"
+                                        : "none (level light)")
+                      : std::to_string(split_pair_words(s.pair_words).size()) + " pair words")
+              << '\n'
               << "schema:         " << s.schema << '\n'
               << "shards:         " << s.shards << '\n';
 }

@@ -6,8 +6,10 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace mlarc {
@@ -165,8 +167,37 @@ Status check_index_language(std::string_view language) {
     }
 }
 
+Result<std::string> default_pair_words(IndexLevel level, std::string_view language) {
+    MLARC_TRY_STATUS(check_index_language(language));
+    if (level != IndexLevel::full) return std::string();
+    // The commonest English function words: the ones a phrase is most often
+    // built around, and whose posting lists hold most of the archive.
+    static constexpr std::array<std::string_view, 35> kWords{
+        "a",    "an",   "and", "are", "as", "at",   "be",   "but",  "by",  "for", "from", "has",
+        "have", "i",    "if",  "in",  "is", "it",   "its",  "not",  "of",  "on",  "or",   "that",
+        "the",  "this", "to",  "was", "we", "were", "will", "with", "you", "can", "no"};
+    std::vector<std::string> stems;
+    try {
+        std::optional<Xapian::Stem> stem;
+        if (language != "none") stem.emplace(std::string(language));
+        for (auto w : kWords)
+            stems.push_back(stem ? (*stem)(std::string(w)) : std::string(w));
+    } catch (const Xapian::Error& e) {
+        return xapian_error(e, "stem the phrase pair words");
+    }
+    std::sort(stems.begin(), stems.end());
+    stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+    std::string out;
+    for (const auto& s : stems)
+        out.append(out.empty() ? "" : " ").append(s);
+    return out;
+}
+
 Result<DocumentBuilder> DocumentBuilder::create(const BuilderOptions& opts) {
     MLARC_TRY_STATUS(check_index_language(opts.language));
+    std::vector<std::string> pair_words;
+    if (opts.level == IndexLevel::full) pair_words = split_pair_words(opts.pair_words);
+    std::sort(pair_words.begin(), pair_words.end());
     try {
         Xapian::TermGenerator tg;
         if (opts.language != "none") {
@@ -179,7 +210,7 @@ Result<DocumentBuilder> DocumentBuilder::create(const BuilderOptions& opts) {
         }
         tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
         tg.set_max_word_length(kMaxWordBytes);
-        return DocumentBuilder(std::move(tg), opts.level);
+        return DocumentBuilder(std::move(tg), opts.level, std::move(pair_words));
     } catch (const Xapian::Error& e) {
         return xapian_error(e, "set up the term generator");
     }
@@ -194,6 +225,48 @@ void DocumentBuilder::index_text(std::string_view text, std::string_view prefix)
     else
         tg_.index_text_without_positions(it, 1, prefix_buf_);
     tg_.increase_termpos(kFieldGap);
+}
+
+void DocumentBuilder::add_pairs(Xapian::Document& doc) {
+    // Only the free text has been indexed so far: every term has positions.
+    words_.clear();
+    at_.clear();
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const auto first = t.positionlist_begin(), end = t.positionlist_end();
+        if (first == end) continue;
+        Word w{*t, 0, false};
+        w.prefix = text_prefix_length(w.term);
+        w.pair_word = std::binary_search(pair_words_.begin(), pair_words_.end(),
+                                         std::string_view(w.term).substr(w.prefix));
+        const auto i = static_cast<uint32_t>(words_.size());
+        words_.push_back(std::move(w));
+        for (auto p = first; p != end; ++p)
+            at_.emplace_back(*p, i);
+    }
+    std::sort(at_.begin(), at_.end());
+    // Groups of equal positions (CJK n-grams share them): each word of one
+    // group with each word of the group at the next position.
+    size_t prev = 0, prev_end = 0; // the group before, [prev, prev_end)
+    for (size_t g = 0; g < at_.size();) {
+        size_t g_end = g + 1;
+        while (g_end < at_.size() && at_[g_end].first == at_[g].first)
+            ++g_end;
+        if (prev_end > prev && at_[prev].first + 1 == at_[g].first) {
+            for (size_t i = prev; i < prev_end; ++i) {
+                const Word& a = words_[at_[i].second];
+                for (size_t j = g; j < g_end; ++j) {
+                    const Word& b = words_[at_[j].second];
+                    if (!a.pair_word && !b.pair_word) continue;
+                    if (a.prefix != b.prefix ||
+                        a.term.compare(0, a.prefix, b.term, 0, b.prefix) != 0)
+                        continue;
+                    if (std::string t = pair_term(a.term, b.term); !t.empty()) doc.add_term(t);
+                }
+            }
+        }
+        prev = g, prev_end = g_end;
+        g = g_end;
+    }
 }
 
 Result<Xapian::Document> DocumentBuilder::build(const FeedMessage& m) {
@@ -217,6 +290,7 @@ Result<Xapian::Document> DocumentBuilder::build(const FeedMessage& m) {
         }
         index_text(indexable_text(m.body), "");
         index_text(indexable_text(m.attachment_text), "");
+        if (level_ == IndexLevel::full && !pair_words_.empty()) add_pairs(doc);
         // The generator keeps a handle on the document; drop it so the
         // document can go to another thread (handles are not thread-safe).
         tg_.set_document(Xapian::Document());

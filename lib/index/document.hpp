@@ -16,6 +16,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mlarc {
 
@@ -30,7 +32,15 @@ Result<IndexLevel> parse_index_level(std::string_view name);
 struct BuilderOptions {
     IndexLevel level = IndexLevel::full;
     std::string language = "english"; // a Xapian::Stem language, or "none"
+    /// The phrase pair words (schema.hpp), as metadata "pair_words" holds
+    /// them; empty: no pair terms. Only used at level full.
+    std::string pair_words;
 };
+
+/// The pair words of a new index at `level` in `language`: the list's words
+/// as the language's stemmer indexes them, space separated; empty at level
+/// light (no positions, no phrases). Errors: usage for an unknown language.
+Result<std::string> default_pair_words(IndexLevel level, std::string_view language);
 
 /// Ok for "none" and the stemmers Xapian knows. Errors: usage, with the list.
 Status check_index_language(std::string_view language);
@@ -45,13 +55,23 @@ class DocumentBuilder {
     Result<Xapian::Document> build(const FeedMessage& m);
 
   private:
-    DocumentBuilder(Xapian::TermGenerator tg, IndexLevel level)
-        : tg_(std::move(tg)), level_(level) {}
+    DocumentBuilder(Xapian::TermGenerator tg, IndexLevel level, std::vector<std::string> pair_words)
+        : tg_(std::move(tg)), level_(level), pair_words_(std::move(pair_words)) {}
     void index_text(std::string_view text, std::string_view prefix);
+    void add_pairs(Xapian::Document& doc);
 
     Xapian::TermGenerator tg_;
     IndexLevel level_;
     std::string prefix_buf_;
+    std::vector<std::string> pair_words_; // sorted; empty: no pairs
+    // add_pairs()'s working space, kept between documents.
+    struct Word {
+        std::string term;
+        size_t prefix;
+        bool pair_word;
+    };
+    std::vector<Word> words_;
+    std::vector<std::pair<Xapian::termpos, uint32_t>> at_; // position -> words_ index
 };
 
 /// The result-line data of a message.

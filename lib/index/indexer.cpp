@@ -205,6 +205,8 @@ void set_index_metadata(Xapian::WritableDatabase& db, int64_t last_seq, const Bu
     db.set_metadata(std::string(kMetaLevel), std::string(index_level_name(bo.level)));
     db.set_metadata(std::string(kMetaLanguage), bo.language);
     db.set_metadata(std::string(kMetaStemming), bo.language == "none" ? "none" : "all");
+    db.set_metadata(std::string(kMetaPairWords),
+                    bo.level == IndexLevel::full ? bo.pair_words : std::string());
 }
 
 struct BuiltDoc {
@@ -394,6 +396,8 @@ BuilderOptions recorded_settings(const fs::path& live) {
             bo.level = *lv;
         if (auto lang = db.get_metadata(std::string(kMetaLanguage)); !lang.empty())
             bo.language = lang;
+        // An index made before phrase pairs has none: its updates add none.
+        bo.pair_words = db.get_metadata(std::string(kMetaPairWords));
     } catch (const Xapian::Error&) {
     }
     return bo;
@@ -844,7 +848,9 @@ Result<IndexReport> run_index(const IndexOptions& opts) {
     }
     if (opts.level) bo.level = *opts.level;
     if (opts.language) bo.language = *opts.language;
-    MLARC_TRY_STATUS(check_index_language(bo.language));
+    auto pairs = default_pair_words(bo.level, bo.language);
+    if (!pairs.ok()) return pairs.error();
+    bo.pair_words = std::move(*pairs);
     rep.level = bo.level;
     rep.language = bo.language;
     if (*layout > 1)
@@ -953,6 +959,7 @@ Result<IndexStats> index_stats(const std::filesystem::path& archive) {
         s.schema = static_cast<int>(metadata_int(db, kMetaSchema));
         s.level = db.get_metadata(std::string(kMetaLevel));
         s.language = db.get_metadata(std::string(kMetaLanguage));
+        s.pair_words = db.get_metadata(std::string(kMetaPairWords));
     });
     if (!st.ok()) return st.error();
     s.bytes_on_disk = directory_bytes(index_path(archive));

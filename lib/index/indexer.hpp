@@ -161,6 +161,7 @@ struct IndexStats {
     int64_t store_seq = 0;      // the store's change_seq (up to date when equal)
     int64_t store_messages = 0; // indexable messages in the store
     std::string level, language;
+    std::string pair_words; // phrase pair words (schema.hpp); empty: none
     int schema = 0;
     unsigned shards = 1; // databases of the index's layout (index/shards.hpp)
 };

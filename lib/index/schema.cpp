@@ -172,6 +172,33 @@ std::string make_term(std::string_view prefix, std::string_view value) {
     return t;
 }
 
+size_t text_prefix_length(std::string_view term) {
+    size_t n = 0;
+    while (n < term.size() && is_upper(term[n]))
+        ++n;
+    return n;
+}
+
+std::string pair_term(std::string_view first, std::string_view second) {
+    second.remove_prefix(std::min(text_prefix_length(first), second.size()));
+    if (kPairPrefix.size() + first.size() + 1 + second.size() > kMaxTermBytes) return {};
+    std::string t;
+    t.reserve(kPairPrefix.size() + first.size() + 1 + second.size());
+    t.append(kPairPrefix).append(first).append(1, ' ').append(second);
+    return t;
+}
+
+std::vector<std::string> split_pair_words(std::string_view meta) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < meta.size()) {
+        const size_t sp = std::min(meta.find(' ', i), meta.size());
+        if (sp > i) out.emplace_back(meta.substr(i, sp - i));
+        i = sp + 1;
+    }
+    return out;
+}
+
 std::string mid_term(std::string_view mid) {
     const std::string_view q = prefix_of(FieldId::mid);
     if (mid.size() <= kMaxPlainMidBytes) return make_term(q, mid);

@@ -56,12 +56,32 @@
 // through one value stream. Indexes made before slot 6 lack it: readers fall
 // back to the data (query/detail.hpp doc_data()), so no rebuild is forced.
 //
+// Phrase pairs (level full only): every two words at neighbouring positions
+// of one free-text field, at least one of them a pair word (a short list of
+// the commonest English function words, "the", "of", "to"..., as stems), are
+// also indexed as ONE term without positions: kPairPrefix + the first word's
+// term (field prefix included) + ' ' + the second word (pair_term()). This is
+// the "common grams" of Lucene and of search engines before it: a phrase such
+// as "the meeting" otherwise makes Xapian read the positions of every
+// document holding both words, and "the" is in nearly all of them, so its
+// cost grows with the archive (issue 8, 190 ms CPU at a million messages);
+// the pair's posting list is exactly the phrase's matches. The query layer
+// reads a two-word phrase with a pair word as the pair term, and a longer
+// phrase as the phrase filtered by its pairs (with_phrase_pairs()).
+// Words are found by position on the built document, so the pairs are the
+// neighbours Xapian's phrase search sees, CJK n-grams included. Metadata
+// "pair_words" lists the pair words (stems, space separated) an index was
+// built with, and is empty or absent in an index without pairs (made before
+// them or at level light): queries are then left alone, and an update keeps
+// the recorded list so every document of one index agrees.
+//
 // Metadata: "schema" = kIndexSchemaVersion (checked on every open; a mismatch
 // is Errc::schema, hint "run `mlarc index --rebuild`"), "last_seq" = the store
 // change_seq the index reflects (set in the same commit as the changes),
 // "level" = full|light, "language" = the stemmer ("none" for no stemming),
-// "stemming" = all|none (the TermGenerator/QueryParser strategy); the query
-// layer uses the last three to parse queries the way the text was indexed.
+// "stemming" = all|none (the TermGenerator/QueryParser strategy),
+// "pair_words" (above); the query layer uses the last four to parse queries
+// the way the text was indexed.
 #pragma once
 
 #include "util/result.hpp"
@@ -83,6 +103,10 @@ inline constexpr std::string_view kMetaLastSeq = "last_seq";
 inline constexpr std::string_view kMetaLevel = "level";
 inline constexpr std::string_view kMetaLanguage = "language";
 inline constexpr std::string_view kMetaStemming = "stemming";
+inline constexpr std::string_view kMetaPairWords = "pair_words";
+
+/// The prefix of phrase pair terms (pair_term()).
+inline constexpr std::string_view kPairPrefix = "XP";
 
 inline constexpr unsigned kSlotDate = 0;
 inline constexpr unsigned kSlotThread = 1;
@@ -218,6 +242,19 @@ constexpr bool prefix_needs_colon(std::string_view prefix, char first) {
 /// A boolean term: prefix + value (':' between them when needed), NUL bytes
 /// dropped, cut to kMaxTermBytes at a UTF-8 boundary.
 std::string make_term(std::string_view prefix, std::string_view value);
+
+/// The length of the field prefix of a free-text term: its leading ASCII
+/// capitals (words are lower-cased by the term generator).
+size_t text_prefix_length(std::string_view term);
+
+/// The phrase pair term of two neighbouring free-text terms of one field
+/// (`second`'s prefix is the same as `first`'s and is not repeated):
+/// kPairPrefix + first + ' ' + second without its prefix. Words never hold a
+/// space. Empty when the term would be longer than kMaxTermBytes.
+std::string pair_term(std::string_view first, std::string_view second);
+
+/// The pair words of a "pair_words" metadata value, or of a list made for it.
+std::vector<std::string> split_pair_words(std::string_view meta);
 
 /// The Q term of a Message-ID: Q<mid>, or Qsha256:<hex> when the id is longer
 /// than kMaxPlainMidBytes.

@@ -153,6 +153,7 @@ Result<Archive::IndexSettings> Archive::index_settings() {
         get(kMetaLevel, s.level);
         // Indexes made before the "stemming" key existed used STEM_SOME.
         get(kMetaStemming, s.stemming);
+        get(kMetaPairWords, s.pair_words);
         if (s.language == "none") s.stemming = "none";
         return s;
     });

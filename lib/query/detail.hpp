@@ -37,7 +37,11 @@ Status check_query_text(std::string_view text);
 
 /// A QuerySpec compiled against one index.
 struct Compiled {
+    /// What is run: `parsed` with its phrases read through the index's
+    /// phrase pairs (with_phrase_pairs()), the same matches.
     Xapian::Query query;
+    /// As parsed: its terms are the words to highlight.
+    Xapian::Query parsed;
     /// Query::get_description(), with the serialised bounds of value ranges
     /// shown as dates ("2018-01-01T00:00:00Z") or numbers.
     std::string description;
@@ -46,6 +50,18 @@ struct Compiled {
 /// `spec` as one Xapian query against `db` (see search.hpp for the language).
 /// Errors: usage for query problems; the errors of Archive::lists().
 Result<Compiled> compile(Archive& archive, Xapian::Database& db, const QuerySpec& spec);
+
+/// `q` with each phrase of one field's words that holds a pair word (sorted
+/// `pair_words`, schema.hpp) read through the pair terms: a phrase of two
+/// words becomes their pair term, a longer one is filtered by the AND of
+/// those of its pairs that are at most half as frequent as its rarest word
+/// (the matcher then checks positions only where every such pair is).
+/// The same matches on an index built with those pair words. Phrases under
+/// operators whose parameters Xapian does not give back (NEAR, scaled
+/// weights, value ranges...) and phrases whose window is not their length
+/// are left as they are.
+Xapian::Query with_phrase_pairs(Xapian::Database& db, const Xapian::Query& q,
+                                const std::vector<std::string>& pair_words);
 
 /// The usage error for a wildcard that expands to too many words.
 Error wildcard_error(const Xapian::WildcardError& e);

@@ -967,7 +967,7 @@ Result<SearchResult> search(Archive& archive, const QuerySpec& spec, const Searc
                 h.total = db.get_termfreq(thread_term(h.thread_id));
         }
         if (o.snippets && !res.hits.empty()) {
-            MLARC_TRY_STATUS(add_snippets(archive, *q, *settings, o, res.hits, res.skipped));
+            MLARC_TRY_STATUS(add_snippets(archive, c->parsed, *settings, o, res.hits, res.skipped));
         }
         if (o.facets) {
             res.facets =

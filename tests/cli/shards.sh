@@ -76,7 +76,7 @@ remote 127.0.0.1:$p0
 remote 127.0.0.1:$p1
 EOF
 
-QUERIES=(kernel '"data processing"' 'from:hua' 'list:fgdpmwg3' 'date:2018-01-01..2018-06-30 meeting' 'subject:minutes OR report' 'meeting NOT kernel')
+QUERIES=(kernel '"data processing"' 'from:hua' 'list:fgdpmwg3' 'date:2018-01-01..2018-06-30 meeting' 'subject:minutes OR report' 'meeting NOT kernel' '"of the"' '"the data" OR "for the"')
 run_all() { # ARCHIVE -> every output on stdout
     local a=$1 q
     for q in "${QUERIES[@]}"; do

@@ -260,3 +260,66 @@ TEST_CASE("builder: facet value slots hold lists, author address and month",
     CHECK(bare.get_value(kSlotFacetLists).empty());
     CHECK(bare.get_value(kSlotFacetAuthor).empty());
 }
+
+namespace {
+
+/// The wdf of `term` in `doc` (0: absent).
+Xapian::termcount wdf_of(const Xapian::Document& doc, const std::string& term) {
+    auto it = doc.termlist_begin();
+    it.skip_to(term);
+    return it != doc.termlist_end() && *it == term ? it.get_wdf() : 0;
+}
+
+} // namespace
+
+TEST_CASE("builder: phrase pairs join a pair word and its neighbour in one field",
+          "[index][document]") {
+    auto words = default_pair_words(IndexLevel::full, "english");
+    REQUIRE(words.ok());
+    CHECK(words->find("the") != std::string::npos);
+    BuilderOptions bo;
+    bo.pair_words = *words;
+    FeedMessage m = sample();
+    m.subject = "Fix cache of the";
+    m.from_name = "Ralf Baechle";
+    m.attachments.clear();
+    m.body = "The caches were flushed, and the caches of the CPU.\n";
+    const auto doc = build(m, bo);
+    const auto t = terms_of(doc);
+    // Stems, in the body (unprefixed) and the subject (S, and unprefixed).
+    for (const char* want : {"XPthe cach", "XPcach were", "XPwere flush", "XPand the", "XPcach of",
+                             "XPof the", "XPthe cpu", "XPSof the", "XPScach of"})
+        CHECK(t.count(want) == 1);
+    CHECK(wdf_of(doc, "XPthe cach") == 2);
+    // Neither word a pair word; across fields (a gap of positions); across
+    // prefixes.
+    CHECK(t.count("XPflush and") == 1); // "and" is a pair word
+    for (const char* never : {"XPfix cach", "XPcach flush", "XPthe ralf", "XPSthe ralf",
+                              "XPSthe the", "XPSfix cach", "XPAthe ralf"})
+        CHECK(t.count(never) == 0);
+
+    // No pair words, level light: no pairs.
+    BuilderOptions light = bo;
+    light.level = IndexLevel::light;
+    for (const auto& o : {BuilderOptions{}, light})
+        for (const auto& term : terms_of(build(m, o)))
+            CHECK(term.rfind(kPairPrefix, 0) != 0);
+
+    CHECK(default_pair_words(IndexLevel::light, "english").value() == "");
+    const auto none = default_pair_words(IndexLevel::full, "none").value();
+    CHECK(none.find("its") != std::string::npos); // unstemmed
+    CHECK(default_pair_words(IndexLevel::full, "klingon").error().code == Errc::usage);
+}
+
+TEST_CASE("builder: phrase pairs of CJK n-grams sharing positions", "[index][document]") {
+    BuilderOptions bo;
+    bo.pair_words = "a 日本";
+    FeedMessage m = sample();
+    m.body = "日本語\n";
+    const auto t = terms_of(build(m, bo));
+    // "日本" and its neighbours at the next position, whichever n-gram they are.
+    bool any = false;
+    for (const auto& term : t)
+        any |= term.rfind("XP日本 ", 0) == 0 || term.rfind("XP日 日本", 0) == 0;
+    CHECK(any);
+}

@@ -5,6 +5,7 @@
 #include "query_fixture.hpp"
 
 #include "index/columns.hpp"
+#include "query/detail.hpp"
 
 using namespace mlarc;
 using mlarc::test::QueryArchive;
@@ -505,4 +506,63 @@ TEST_CASE("results: facets from the column file equal facets from the value stre
     REQUIRE(without.size() == with.size());
     for (size_t i = 0; i < with.size(); ++i)
         CHECK(with[i] == without[i]);
+}
+
+TEST_CASE("results: phrases read through phrase pairs match what the phrases match",
+          "[query][results]") {
+    QueryArchive qa;
+    Archive a = Archive::at(qa.path());
+    auto settings = a.index_settings();
+    REQUIRE(settings.ok());
+    REQUIRE(!settings->pair_words.empty()); // a new index has them
+    struct Case {
+        const char* text;
+        size_t matches;
+        bool through_pairs;
+    };
+    // A longer phrase is filtered only by pairs at most half as frequent as
+    // its rarest word: in this small archive only "kernel the" is.
+    for (const Case& k :
+         {Case{"\"the kernel\"", 3, true}, Case{"\"about the kernel\"", 2, false},
+          Case{"\"the kernel the\"", 0, true}, Case{"\"the kernel meeting\"", 1, false},
+          Case{"\"of the kernel meeting\"", 1, false}, Case{"\"at length\"", 1, true},
+          Case{"\"a kernel overview\"", 1, false}, Case{"\"the kernel\" -build", 2, true},
+          Case{"\"kernel build\" OR \"the kernel\"", 3, true},
+          Case{"subject:\"coherency on\"", 3, true}, Case{"\"the overview\"", 0, true},
+          Case{"\"kernel the\"", 0, true}, Case{"\"cache coherency\"", 3, false},
+          Case{"kernel NEAR the", 3, false}}) {
+        INFO(k.text);
+        QuerySpec s;
+        s.text = k.text;
+        s.now = test::kNow;
+        using Ids = std::vector<Xapian::docid>;
+        auto r =
+            query_detail::read_index(a, [&](Xapian::Database& db) -> Result<std::array<Ids, 2>> {
+                auto c = query_detail::compile(a, db, s);
+                if (!c.ok()) return c.error();
+                CHECK((c->query.get_description().find(kPairPrefix) != std::string::npos) ==
+                      k.through_pairs);
+                auto ids = [&](const Xapian::Query& q) {
+                    Xapian::Enquire e(db);
+                    e.set_query(q);
+                    e.set_weighting_scheme(Xapian::BoolWeight());
+                    e.set_docid_order(Xapian::Enquire::ASCENDING);
+                    const Xapian::MSet ms = e.get_mset(0, db.get_doccount());
+                    return Ids(ms.begin(), ms.end());
+                };
+                return std::array<Ids, 2>{ids(c->query), ids(c->parsed)};
+            });
+        REQUIRE(r.ok());
+        CHECK((*r)[0] == (*r)[1]);
+        CHECK((*r)[0].size() == k.matches);
+        CHECK(count_of(a, k.text) == k.matches);
+    }
+    // Snippets highlight the phrase's words, not the pair term.
+    SearchOptions o;
+    o.hi_start = "[";
+    o.hi_end = "]";
+    const auto r = run(a, "\"the kernel\"", o);
+    REQUIRE(r.hits.size() == 2);
+    for (const auto& h : r.hits)
+        CHECK(h.snippet.find("[the] [kernel]") != std::string::npos);
 }
