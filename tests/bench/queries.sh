@@ -67,6 +67,7 @@ QUERIES=(
     'kernel|kernel|kernel|kernel'
     'nevada|nevada|nevada|nevada'
     '"cache coherency"|"cache coherency"|"cache coherency"|"cache coherency"'
+    '"the patch"|"the patch"|"the patch"|"the patch"'
     'from:ralf@linux-mips.org|from:ralf@linux-mips.org|from:ralf@linux-mips.org|from:ralf@linux-mips.org'
     '2018-H1 and kernel|date:2018-01-01..2018-06-30 kernel|date:2018-01-01..2018-06-30 kernel|date:20180101..20180630 kernel'
     'subject:octeon|subject:octeon|subject:octeon|subject:octeon'

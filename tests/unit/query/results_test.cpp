@@ -6,6 +6,7 @@
 
 #include "index/columns.hpp"
 #include "query/detail.hpp"
+#include "xapian_support.hpp"
 
 using namespace mlarc;
 using mlarc::test::QueryArchive;
@@ -542,15 +543,8 @@ TEST_CASE("results: phrases read through phrase pairs match what the phrases mat
                 if (!c.ok()) return c.error();
                 CHECK((c->query.get_description().find(kPairPrefix) != std::string::npos) ==
                       k.through_pairs);
-                auto ids = [&](const Xapian::Query& q) {
-                    Xapian::Enquire e(db);
-                    e.set_query(q);
-                    e.set_weighting_scheme(Xapian::BoolWeight());
-                    e.set_docid_order(Xapian::Enquire::ASCENDING);
-                    const Xapian::MSet ms = e.get_mset(0, db.get_doccount());
-                    return Ids(ms.begin(), ms.end());
-                };
-                return std::array<Ids, 2>{ids(c->query), ids(c->parsed)};
+                return std::array<Ids, 2>{test::enquire_ids(db, c->query),
+                                          test::enquire_ids(db, c->parsed)};
             });
         REQUIRE(r.ok());
         CHECK((*r)[0] == (*r)[1]);
