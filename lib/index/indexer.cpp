@@ -306,7 +306,7 @@ Status write_pipeline(Xapian::WritableDatabase& db, Store& store, const IdSpan& 
                     w.add(d.id, d.doc, d.bytes);
             }
         } catch (const Xapian::Error& e) {
-            st.fail(xapian_error(e, "write the search index"));
+            st.fail(xapian_error(e, "write the search index " + index_path(opts.archive).string()));
         }
     });
     run_tasks(std::move(tasks), st, bytes_total, opts);

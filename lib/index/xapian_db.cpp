@@ -28,7 +28,12 @@ Error xapian_error(const Xapian::Error& e, std::string_view what) {
         return make_error(Errc::locked, "the search index is being written by another process",
                           "wait for the other `mlarc import` or `mlarc index` to finish, or pass "
                           "--wait SECONDS");
-    if (err && std::string_view(err) == std::string_view(std::strerror(ENOSPC)))
+    // ENOSPC: the error's own errno, or one it wraps ("Modifications failed
+    // (DatabaseError: Error writing block 2 (No space left on device)), and
+    // couldn't open at the old revision", a commit failing on a full disk).
+    const std::string_view enospc = std::strerror(ENOSPC);
+    if ((err && std::string_view(err) == enospc) ||
+        e.get_description().find(enospc) != std::string::npos)
         return make_error(Errc::disk_full,
                           "disk full (no space left on device): cannot " + std::string(what) +
                               ": " + e.get_description(),
