@@ -14,6 +14,7 @@
 #include "fuzz/harness_mbox.hpp"
 #include "fuzz/harness_mime.hpp"
 #include "fuzz/harness_query.hpp"
+#include "fuzz/harness_query_index.hpp"
 #include "fuzz/harness_registry.hpp"
 #include "fuzz/harness_rfc2047_address.hpp"
 #include "fuzz/harness_roster.hpp"
@@ -33,6 +34,7 @@ inline constexpr Harness kHarnesses[] = {
     {"rfc2047_address", run_rfc2047_address},
     {"date", run_date},
     {"query", run_query},
+    {"query_index", run_query_index},
     {"cgi_request", run_cgi_request},
     {"registry", run_registry},
     {"roster", run_roster},
