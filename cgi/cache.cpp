@@ -1,6 +1,8 @@
 // mlarc.fcgi's response cache (see cache.hpp).
 #include "cache.hpp"
 
+#include <cerrno>
+
 #include "pages.hpp"
 #include "query/archive.hpp"
 
@@ -24,6 +26,22 @@ size_t cache_bytes_from_env() {
                       << "\n";
     }
     return mib << 20;
+}
+
+uint64_t max_bad_requests_from_env() {
+    uint64_t n = kDefaultMaxBadRequests;
+    if (const char* v = std::getenv("MLARC_WEB_MAX_BAD_REQUESTS")) {
+        char* end = nullptr;
+        errno = 0;
+        const long long x = std::strtoll(v, &end, 10);
+        if (end != v && *end == '\0' && errno == 0 && x >= 0 && x <= 1000000000)
+            n = static_cast<uint64_t>(x);
+        else
+            std::cerr << "mlarc.fcgi: MLARC_WEB_MAX_BAD_REQUESTS=\"" << v
+                      << "\" is not a number from 0 to 1000000000; using " << kDefaultMaxBadRequests
+                      << "\n";
+    }
+    return n;
 }
 
 bool cacheable_path(std::string_view path) {

@@ -44,6 +44,19 @@ inline constexpr size_t kDefaultCacheMiB = 32;
 /// value is reported on stderr and the default used.
 size_t cache_bytes_from_env();
 
+/// The other budget of a mlarc.fcgi process: after this many answers of 400
+/// (bad requests, query syntax errors among them) it starts afresh when the
+/// request is done (execs itself, keeping its listening socket). Why: Debian 12's
+/// libxapian (1.4.22) loses 96-192 bytes in QueryParser::parse_query on some
+/// syntax errors (a windowed NEAR/ADJ after an operator; fuzz_query_index),
+/// which a long-running process would pile up under hostile traffic; the
+/// budget bounds that to about 2 MB. Normal use seldom reaches it.
+inline constexpr uint64_t kDefaultMaxBadRequests = 10000;
+
+/// The budget from MLARC_WEB_MAX_BAD_REQUESTS (0: never exit; at most 10^9);
+/// any other value is reported on stderr and the default used.
+uint64_t max_bad_requests_from_env();
+
 /// True for a PATH_INFO whose 200 responses may be cached (see the file
 /// comment).
 bool cacheable_path(std::string_view path_info);

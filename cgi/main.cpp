@@ -6,7 +6,9 @@
 // FCGX_Accept_r loop, keeping the store and the index open between requests
 // and reopening the index to its newest revision before each one, and
 // keeps the pages it made while the archive stays unchanged (cache.hpp;
-// MLARC_WEB_CACHE_MB, default 32, 0: off).
+// MLARC_WEB_CACHE_MB, default 32, 0: off). After MLARC_WEB_MAX_BAD_REQUESTS
+// answers of 400 (default 10,000; 0: never) it starts afresh: execs itself on
+// the same listening socket (cache.hpp says why).
 //
 // The archive is the directory in $MLARC_ARCHIVE, never a request parameter.
 // Everything is read-only (lib/query opens the store and index read-only).
@@ -17,14 +19,17 @@
 #include "query/archive.hpp"
 #include "util/strings.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <string_view>
 
 #ifdef MLARC_FASTCGI
 #include <fcgiapp.h>
+#include <unistd.h>
 #endif
 
 namespace mlarc::web {
@@ -69,6 +74,9 @@ int run_cgi(int argc, char** argv) {
     return std::fflush(stdout) == 0 ? 0 : 1;
 }
 #else
+/// run_fcgi()'s answer when the process should start afresh.
+constexpr int kStartAfresh = -1;
+
 int run_fcgi() {
     if (FCGX_Init() != 0) {
         std::cerr << "mlarc.fcgi: FCGX_Init failed\n";
@@ -81,6 +89,8 @@ int run_fcgi() {
     const size_t cache_bytes = cache_bytes_from_env();
     const bool cache_on = cache_bytes > 0;
     ResponseCache cache(cache_bytes);
+    const uint64_t max_bad = max_bad_requests_from_env();
+    uint64_t bad = 0;
     while (FCGX_Accept_r(&req) == 0) {
         // Pick up what `mlarc import` / `mlarc index` committed since the
         // last request: new lists, a new index revision, a new archive.
@@ -104,6 +114,12 @@ int run_fcgi() {
             }
         }
         FCGX_Finish_r(&req);
+        if (r.status == 400 && max_bad > 0 && ++bad >= max_bad) {
+            // cache.hpp, max_bad_requests_from_env(): start afresh.
+            std::cerr << "mlarc.fcgi: " << bad
+                      << " bad requests answered (MLARC_WEB_MAX_BAD_REQUESTS); starting afresh\n";
+            return kStartAfresh;
+        }
     }
     return 0;
 }
@@ -114,7 +130,20 @@ int run_fcgi() {
 
 int main([[maybe_unused]] int argc, [[maybe_unused]] char** argv) {
 #ifdef MLARC_FASTCGI
-    return mlarc::web::run_fcgi();
+    const int rc = mlarc::web::run_fcgi(); // the archive and the cache are closed now
+    if (rc == mlarc::web::kStartAfresh) {
+        // The same program again in this process: a fresh address space
+        // (what libxapian lost is gone) on the same listening socket (fd 0,
+        // which exec keeps open), so the server sees no gap: connections
+        // made meanwhile wait in the socket's backlog. Exiting instead made
+        // lighttpd answer 503 while both of its processes restarted at once.
+        std::cerr.flush();
+        ::execv("/proc/self/exe", argv);
+        std::cerr << "mlarc.fcgi: cannot start afresh (" << std::strerror(errno)
+                  << "); exiting, the server starts a new process\n";
+        return 0;
+    }
+    return rc;
 #else
     return mlarc::web::run_cgi(argc, argv);
 #endif

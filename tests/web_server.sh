@@ -6,7 +6,9 @@
 # starts `lighttpd -D` and waits (at most 10 s) until it answers; sets
 # WEB_PORT and WEB_PID. Returns 1, with lighttpd's output on stderr, when it
 # does not start. WEB_CACHE_MB (default 32) is mlarc.fcgi's response cache
-# (MLARC_WEB_CACHE_MB; 0: off). web_free_port prints a port nobody listens on.
+# (MLARC_WEB_CACHE_MB; 0: off), WEB_MAX_BAD (default 10000) its budget of bad
+# requests (MLARC_WEB_MAX_BAD_REQUESTS). web_free_port prints a port nobody
+# listens on.
 web_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
@@ -17,7 +19,8 @@ web_start() {
   WEB_PORT=$(web_free_port)
   sed -e "s|@HOST@|127.0.0.1|g" -e "s|@PORT@|$WEB_PORT|g" -e "s|@DOCROOT@|$dir/www|g" \
       -e "s|@STATE@|$dir|g" -e "s|@ARCHIVE@|$archive|g" -e "s|@OBFUSCATE@|0|g" \
-      -e "s|@CACHE_MB@|${WEB_CACHE_MB:-32}|g" -e "s|@FCGI@|$fcgi|g" "$template" > "$dir/lighttpd.conf"
+      -e "s|@CACHE_MB@|${WEB_CACHE_MB:-32}|g" -e "s|@MAX_BAD@|${WEB_MAX_BAD:-10000}|g" \
+      -e "s|@FCGI@|$fcgi|g" "$template" > "$dir/lighttpd.conf"
   lighttpd -D -f "$dir/lighttpd.conf" > "$dir/stdout" 2>&1 &
   WEB_PID=$!
   for i in $(seq 1 100); do

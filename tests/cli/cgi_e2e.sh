@@ -526,6 +526,24 @@ if [ -x "$FCGI" ]; then
         grep -q 'class="hits"' "$tmp/b.$m" || fail "fastcgi: no search results from the replaced archive"
         stop
     fi
+    # The bad-request budget (MLARC_WEB_MAX_BAD_REQUESTS, cgi/cache.hpp): a
+    # process that answered that many 400s starts afresh (execs itself on its
+    # socket), and no request in between fails.
+    mode=fastcgi-budget
+    if WEB_MAX_BAD=2 serve "$web/lighttpd-fastcgi.conf.in"; then
+        pids=$(pgrep -d' ' -f "$(cd "$(dirname "$FCGI")" && pwd)/mlarc.fcgi" | tr ' ' '\n' | sort | tr '\n' ' ')
+        for _ in 1 2 3 4 5 6 7; do
+            get 400 "/search?q=kernel+AND"
+            get 200 "/search?q=hostilesubject&list=otherlist"
+        done
+        afresh=$(grep -c 'starting afresh' "$tmp/srv/stdout")
+        # 7 bad requests over two processes with a budget of 2 each: 3 restarts at least.
+        [ "$afresh" -ge 3 ] || fail "fastcgi: 7 bad requests with a budget of 2 started afresh $afresh times"
+        now=$(pgrep -d' ' -f "$(cd "$(dirname "$FCGI")" && pwd)/mlarc.fcgi" | tr ' ' '\n' | sort | tr '\n' ' ')
+        [ "$now" = "$pids" ] || fail "fastcgi: the processes changed ($pids -> $now): not started afresh in place"
+        grep -q 'are down' "$tmp/srv/error.log" && fail "fastcgi: lighttpd found its handlers down"
+        stop
+    fi
 else
     echo "cgi_e2e: mlarc.fcgi not built (no libfcgi): the FastCGI part is skipped"
 fi

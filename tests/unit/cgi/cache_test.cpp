@@ -236,3 +236,30 @@ TEST_CASE("MLARC_QUERY_TIME_LIMIT sets the search time, a bad value is reported"
     else
         ::unsetenv("MLARC_QUERY_TIME_LIMIT");
 }
+
+TEST_CASE("MLARC_WEB_MAX_BAD_REQUESTS sets the bad-request budget, a bad value is reported",
+          "[cgi][cache]") {
+    const char* old = std::getenv("MLARC_WEB_MAX_BAD_REQUESTS");
+    const std::string saved = old ? old : "";
+    std::ostringstream err;
+    auto* was = std::cerr.rdbuf(err.rdbuf());
+    ::unsetenv("MLARC_WEB_MAX_BAD_REQUESTS");
+    CHECK(max_bad_requests_from_env() == kDefaultMaxBadRequests);
+    ::setenv("MLARC_WEB_MAX_BAD_REQUESTS", "0", 1);
+    CHECK(max_bad_requests_from_env() == 0);
+    ::setenv("MLARC_WEB_MAX_BAD_REQUESTS", "25", 1);
+    CHECK(max_bad_requests_from_env() == 25);
+    CHECK(err.str().empty());
+    for (const char* bad : {"", "x", "10k", "-1", "1000000001", "99999999999999999999"}) {
+        err.str("");
+        ::setenv("MLARC_WEB_MAX_BAD_REQUESTS", bad, 1);
+        CHECK(max_bad_requests_from_env() == kDefaultMaxBadRequests);
+        INFO(bad);
+        CHECK(err.str().find("is not a number") != std::string::npos);
+    }
+    std::cerr.rdbuf(was);
+    if (old)
+        ::setenv("MLARC_WEB_MAX_BAD_REQUESTS", saved.c_str(), 1);
+    else
+        ::unsetenv("MLARC_WEB_MAX_BAD_REQUESTS");
+}
