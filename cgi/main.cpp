@@ -138,6 +138,14 @@ int main([[maybe_unused]] int argc, [[maybe_unused]] char** argv) {
         // made meanwhile wait in the socket's backlog. Exiting instead made
         // lighttpd answer 503 while both of its processes restarted at once.
         std::cerr.flush();
+        // The binary's own path (exec'ing /proc/self/exe would name the
+        // process "exe" in ps and top).
+        char self[4096];
+        const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n > 0) {
+            self[n] = '\0';
+            ::execv(self, argv);
+        }
         ::execv("/proc/self/exe", argv);
         std::cerr << "mlarc.fcgi: cannot start afresh (" << std::strerror(errno)
                   << "); exiting, the server starts a new process\n";
