@@ -541,6 +541,10 @@ if [ -x "$FCGI" ]; then
         [ "$afresh" -ge 3 ] || fail "fastcgi: 7 bad requests with a budget of 2 started afresh $afresh times"
         now=$(pgrep -d' ' -f "$(cd "$(dirname "$FCGI")" && pwd)/mlarc.fcgi" | tr ' ' '\n' | sort | tr '\n' ' ')
         [ "$now" = "$pids" ] || fail "fastcgi: the processes changed ($pids -> $now): not started afresh in place"
+        for p in $now; do
+            [ "$(cat "/proc/$p/comm" 2>/dev/null)" = mlarc.fcgi ] ||
+                fail "fastcgi: process $p is named '$(cat "/proc/$p/comm" 2>/dev/null)' after starting afresh"
+        done
         grep -q 'are down' "$tmp/srv/error.log" && fail "fastcgi: lighttpd found its handlers down"
         stop
     fi
