@@ -1,11 +1,10 @@
 // mlarc.fcgi's response cache (see cache.hpp).
 #include "cache.hpp"
 
-#include <cerrno>
-
 #include "pages.hpp"
 #include "query/archive.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -13,35 +12,33 @@
 
 namespace mlarc::web {
 
+namespace {
+
+/// The whole number in environment variable `name`, from 0 to `max`, else
+/// `fallback`; a value that is set but not such a number is reported on
+/// stderr (the server's log: a typo must not pass for a setting).
+uint64_t env_count(const char* name, const char* what, uint64_t max, uint64_t fallback) {
+    const char* v = std::getenv(name);
+    if (!v) return fallback;
+    char* end = nullptr;
+    errno = 0;
+    const long long n = std::strtoll(v, &end, 10);
+    if (end != v && *end == '\0' && errno == 0 && n >= 0 && static_cast<uint64_t>(n) <= max)
+        return static_cast<uint64_t>(n);
+    std::cerr << "mlarc.fcgi: " << name << "=\"" << v << "\" is not a number " << what
+              << "from 0 to " << max << "; using " << fallback << "\n";
+    return fallback;
+}
+
+} // namespace
+
 size_t cache_bytes_from_env() {
-    size_t mib = kDefaultCacheMiB;
-    if (const char* v = std::getenv("MLARC_WEB_CACHE_MB")) {
-        char* end = nullptr;
-        long long n = std::strtoll(v, &end, 10);
-        if (end != v && *end == '\0' && n >= 0 && n <= 4096)
-            mib = static_cast<size_t>(n);
-        else // the server's log: a typo must not pass for a setting
-            std::cerr << "mlarc.fcgi: MLARC_WEB_CACHE_MB=\"" << v
-                      << "\" is not a number of MiB from 0 to 4096; using " << kDefaultCacheMiB
-                      << "\n";
-    }
-    return mib << 20;
+    return static_cast<size_t>(env_count("MLARC_WEB_CACHE_MB", "of MiB ", 4096, kDefaultCacheMiB))
+           << 20;
 }
 
 uint64_t max_bad_requests_from_env() {
-    uint64_t n = kDefaultMaxBadRequests;
-    if (const char* v = std::getenv("MLARC_WEB_MAX_BAD_REQUESTS")) {
-        char* end = nullptr;
-        errno = 0;
-        const long long x = std::strtoll(v, &end, 10);
-        if (end != v && *end == '\0' && errno == 0 && x >= 0 && x <= 1000000000)
-            n = static_cast<uint64_t>(x);
-        else
-            std::cerr << "mlarc.fcgi: MLARC_WEB_MAX_BAD_REQUESTS=\"" << v
-                      << "\" is not a number from 0 to 1000000000; using " << kDefaultMaxBadRequests
-                      << "\n";
-    }
-    return n;
+    return env_count("MLARC_WEB_MAX_BAD_REQUESTS", "", 1000000000, kDefaultMaxBadRequests);
 }
 
 bool cacheable_path(std::string_view path) {

@@ -176,28 +176,26 @@ Result<std::string> default_pair_words(IndexLevel level, std::string_view langua
         "a",    "an",   "and", "are", "as", "at",   "be",   "but",  "by",  "for", "from", "has",
         "have", "i",    "if",  "in",  "is", "it",   "its",  "not",  "of",  "on",  "or",   "that",
         "the",  "this", "to",  "was", "we", "were", "will", "with", "you", "can", "no"};
-    std::vector<std::string> stems;
+    std::string stems; // space separated, as the metadata holds them
     try {
         std::optional<Xapian::Stem> stem;
         if (language != "none") stem.emplace(std::string(language));
         for (auto w : kWords)
-            stems.push_back(stem ? (*stem)(std::string(w)) : std::string(w));
+            stems.append(stem ? (*stem)(std::string(w)) : std::string(w)).append(1, ' ');
     } catch (const Xapian::Error& e) {
         return xapian_error(e, "stem the phrase pair words");
     }
-    std::sort(stems.begin(), stems.end());
-    stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+    // Sorted, each word once ("its" stems to "it").
     std::string out;
-    for (const auto& s : stems)
+    for (const auto& s : split_pair_words(stems))
         out.append(out.empty() ? "" : " ").append(s);
     return out;
 }
 
 Result<DocumentBuilder> DocumentBuilder::create(const BuilderOptions& opts) {
     MLARC_TRY_STATUS(check_index_language(opts.language));
-    std::vector<std::string> pair_words;
+    std::vector<std::string> pair_words; // none at level light (no positions)
     if (opts.level == IndexLevel::full) pair_words = split_pair_words(opts.pair_words);
-    std::sort(pair_words.begin(), pair_words.end());
     try {
         Xapian::TermGenerator tg;
         if (opts.language != "none") {
@@ -290,7 +288,7 @@ Result<Xapian::Document> DocumentBuilder::build(const FeedMessage& m) {
         }
         index_text(indexable_text(m.body), "");
         index_text(indexable_text(m.attachment_text), "");
-        if (level_ == IndexLevel::full && !pair_words_.empty()) add_pairs(doc);
+        if (!pair_words_.empty()) add_pairs(doc);
         // The generator keeps a handle on the document; drop it so the
         // document can go to another thread (handles are not thread-safe).
         tg_.set_document(Xapian::Document());

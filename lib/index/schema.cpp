@@ -196,6 +196,8 @@ std::vector<std::string> split_pair_words(std::string_view meta) {
         if (sp > i) out.emplace_back(meta.substr(i, sp - i));
         i = sp + 1;
     }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

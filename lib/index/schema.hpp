@@ -253,7 +253,8 @@ size_t text_prefix_length(std::string_view term);
 /// space. Empty when the term would be longer than kMaxTermBytes.
 std::string pair_term(std::string_view first, std::string_view second);
 
-/// The pair words of a "pair_words" metadata value, or of a list made for it.
+/// The pair words of a "pair_words" metadata value, or of a list made for it,
+/// sorted and without duplicates (ready for binary_search).
 std::vector<std::string> split_pair_words(std::string_view meta);
 
 /// The Q term of a Message-ID: Q<mid>, or Qsha256:<hex> when the id is longer

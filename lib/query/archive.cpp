@@ -153,7 +153,7 @@ Result<Archive::IndexSettings> Archive::index_settings() {
         get(kMetaLevel, s.level);
         // Indexes made before the "stemming" key existed used STEM_SOME.
         get(kMetaStemming, s.stemming);
-        get(kMetaPairWords, s.pair_words);
+        s.pair_words = split_pair_words(db.get_metadata(std::string(kMetaPairWords)));
         if (s.language == "none") s.stemming = "none";
         return s;
     });

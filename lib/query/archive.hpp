@@ -72,7 +72,7 @@ class Archive {
         std::string language = "english"; // a Xapian stemmer, or "none"
         std::string level = "full";       // full (positions) or light
         std::string stemming = "some";    // all (stems only), some (words + Z-stems), none
-        std::string pair_words;           // phrase pair words (schema.hpp); empty: none
+        std::vector<std::string> pair_words; // phrase pair words (schema.hpp), sorted; empty: none
     };
     Result<IndexSettings> index_settings();
 

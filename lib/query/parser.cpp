@@ -822,11 +822,8 @@ Result<Compiled> compile(Archive& archive, Xapian::Database& db, const QuerySpec
     }
     out.description = c.describe(out.query);
     out.parsed = out.query;
-    if (settings->level == "full" && !settings->pair_words.empty()) {
-        std::vector<std::string> words = split_pair_words(settings->pair_words);
-        std::sort(words.begin(), words.end());
-        out.query = with_phrase_pairs(db, out.query, words);
-    }
+    if (settings->level == "full" && !settings->pair_words.empty())
+        out.query = with_phrase_pairs(db, out.query, settings->pair_words);
     return out;
 }
 
