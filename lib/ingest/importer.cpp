@@ -166,7 +166,7 @@ Decoded decode_one(RawMessage& rm, int64_t now, const DecodeContext& cx) {
     m.raw_encoded = std::move(enc.bytes);
     m.source_offset = rm.offset;
     // The text is kept compressed; the decoded copies are not needed any more.
-    encode_message_text(m);
+    encode_message_text(m, msg);
     std::string().swap(m.parsed.body_text);
     std::string().swap(m.parsed.attachment_text);
     std::vector<Header>().swap(m.parsed.headers);

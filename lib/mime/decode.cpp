@@ -528,6 +528,39 @@ ParsedMessage decode_plain(std::string_view raw, const DecodeOptions& opt) {
 
 } // namespace
 
+std::vector<Header> decode_header_fields(std::string_view raw, const DecodeOptions& options) {
+    try {
+        // The same two steps as decode_checked() and decode_plain(), so the
+        // fields are the ones an import stored.
+        const HeaderBlock hb = parse_header_block(raw, BlockKind::message, options);
+        ParsedMessage m;
+        read_root_header(hb, options, m);
+        return std::move(m.headers);
+    } catch (...) {
+        return {};
+    }
+}
+
+std::string headers_text(const std::vector<Header>& headers) {
+    size_t n = 0;
+    for (const auto& h : headers)
+        n += h.name.size() + h.value.size() + 3;
+    std::string out;
+    out.reserve(n);
+    for (const auto& h : headers) {
+        out += h.name;
+        out += ": ";
+        out += h.value;
+        out += '\n';
+    }
+    return out;
+}
+
+std::string_view raw_body_section(std::string_view raw) {
+    const size_t blank = raw.find("\n\n");
+    return blank == std::string_view::npos ? std::string_view() : raw.substr(blank + 2);
+}
+
 Result<ParsedMessage> decode_message(std::string_view raw, const DecodeOptions& options) {
     try {
         return decode_checked(raw, options);

@@ -40,6 +40,21 @@ struct DecodeOptions {
 /// header field at all; all other defects are flags and warnings.
 Result<ParsedMessage> decode_message(std::string_view raw, const DecodeOptions& options = {});
 
+/// The root header fields of `raw` exactly as decode_message() puts them in
+/// ParsedMessage::headers with the same options, without decoding the body:
+/// the store derives a message's header text from its raw bytes with it
+/// instead of keeping a second copy (store/raw_codec.hpp). Never throws; empty
+/// when no field parses.
+std::vector<Header> decode_header_fields(std::string_view raw, const DecodeOptions& options = {});
+
+/// The header text shown for a message: "Name: value\n" per field, in order.
+std::string headers_text(const std::vector<Header>& headers);
+
+/// What follows the first empty line of `raw` (the first "\n\n"), or an empty
+/// view when there is none. For most plain-text mail the decoded body text is
+/// exactly these bytes, and the store then keeps only a marker (raw_codec.hpp).
+std::string_view raw_body_section(std::string_view raw);
+
 // --- header text -----------------------------------------------------------
 
 /// Decodes RFC 2047 encoded words in a header value (unfolded or not; line

@@ -187,7 +187,7 @@ Result<std::vector<FeedMessage>> read_feed_messages(Store& store, std::span<cons
 
     auto q = db.prepare(
         "SELECT m.id, m.mid, m.mid_seq, m.thread_id, m.date_utc, m.date_offset, m.from_addr, "
-        "m.from_name, m.subject, m.size, m.flags, t.headers, t.body, t.attachment_text "
+        "m.from_name, m.subject, m.size, m.flags, t.body, t.attachment_text "
         "FROM messages m LEFT JOIN message_text t ON t.message_id = m.id "
         "WHERE m.id IN (SELECT value FROM json_each(?1)) ORDER BY m.id");
     if (!q.ok()) return q.error();
@@ -206,9 +206,8 @@ Result<std::vector<FeedMessage>> read_feed_messages(Store& store, std::span<cons
         m.subject = r.text(8);
         m.size = static_cast<uint64_t>(r.int64(9));
         m.flags = static_cast<uint32_t>(r.int64(10));
-        m.headers = r.text(11);
-        m.body = r.text(12);
-        m.attachment_text = r.text(13);
+        m.body = r.text(11);
+        m.attachment_text = r.text(12);
     }));
     if (msgs.empty()) return msgs;
 

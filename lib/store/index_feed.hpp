@@ -49,7 +49,6 @@ struct FeedMessage {
     std::vector<std::string> lists;      // list names, sorted
     std::vector<Address> to, cc;         // in header order
     std::vector<Attachment> attachments; // in part order
-    std::string headers;                 // decoded header block ("Name: value\n" lines)
     std::string body;                    // text for indexing
     std::string attachment_text;
     std::vector<std::string> deliverables; // distinct deliverable ids mentioned ("D3.2"), sorted

@@ -1,6 +1,9 @@
 // zstd encoding of stored raw messages and message text (see raw_codec.hpp).
 #include "store/raw_codec.hpp"
 
+#include "mbox/reader.hpp"
+#include "mime/decode.hpp"
+
 #include <zstd.h>
 
 #include <memory>
@@ -74,6 +77,17 @@ StoredText encode_text(std::string_view text) {
     }
     out.bytes.assign(text);
     return out;
+}
+
+Result<std::string> derive_text(DerivedPart part, int codec, std::string_view raw, size_t raw_size,
+                                int escaping) {
+    auto bytes = decode_raw(codec, raw, raw_size);
+    if (!bytes.ok()) return bytes.error();
+    if (escaping < 0 || escaping > static_cast<int>(Escaping::mboxrd))
+        return make_error(Errc::bad_input, "unknown raw escaping " + std::to_string(escaping));
+    const std::string message = unescape(*bytes, static_cast<Escaping>(escaping));
+    if (part == DerivedPart::headers) return headers_text(decode_header_fields(message));
+    return std::string(raw_body_section(message));
 }
 
 bool zstd_frame_content_size(std::string_view frame, size_t& size) {

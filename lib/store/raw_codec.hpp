@@ -7,10 +7,17 @@
 //
 // message_text_z (migration 0004): the decoded headers, body and attachment
 // text of a message, each kept as TEXT when short or incompressible, else as a
-// BLOB holding one zstd frame of the UTF-8 text. Readers never see the
-// difference: they read the view message_text, whose columns go through the
-// SQL function mlarc_text() (registered on every connection by sql::Db::open),
-// and which turns either form back into the text.
+// BLOB holding one zstd frame of the UTF-8 text. Since migration 0005 a third
+// form, an empty BLOB, marks a headers or body column as derived from the raw
+// message: the headers are decode_header_fields() of it, the body its
+// raw_body_section() (mime/decode.hpp), both of the raw bytes unescaped. An
+// import writes the marker for every message's headers (shown, never indexed,
+// and as large as the bodies) and for a body that is the raw body section byte
+// for byte (nine in ten messages of a plain-text list): neither is compressed
+// or written twice. Readers never see the difference: they read the view
+// message_text, whose columns go through the SQL functions mlarc_text() and
+// mlarc_raw_text() (registered on every connection by sql::Db::open), which
+// turn every form back into the text.
 #pragma once
 
 #include "util/result.hpp"
@@ -37,11 +44,23 @@ Result<std::string> decode_raw(int codec, std::string_view bytes, size_t raw_siz
 /// frame) or the text itself (TEXT).
 struct StoredText {
     bool compressed = false;
+    bool derived = false; // the marker: read from the raw message (bytes empty)
     std::string bytes;
 };
 
 /// Compresses text of 128 bytes or more when that saves space.
 StoredText encode_text(std::string_view text);
+/// The marker of a column derived from the raw message.
+inline StoredText derived_text() {
+    return {false, true, {}};
+}
+
+/// Which text derive_text() reads from a raw message.
+enum class DerivedPart { headers, body };
+/// The text a marked column stands for, from message_raw's codec, raw,
+/// raw_size and escaping. Errors: bad_input for a damaged raw message.
+Result<std::string> derive_text(DerivedPart part, int codec, std::string_view raw, size_t raw_size,
+                                int escaping);
 
 /// The size the zstd frame `frame` decompresses to; false when it is not one
 /// complete zstd frame that records its size.

@@ -168,7 +168,8 @@ bool needs_immutable(const std::filesystem::path& path) {
 }
 
 /// SQL function mlarc_text(x): a message_text_z column back as text (see
-/// store/raw_codec.hpp): a BLOB is one zstd frame of UTF-8 text, anything else
+/// store/raw_codec.hpp): a BLOB is one zstd frame of UTF-8 text, an empty BLOB
+/// (the marker of a column derived from the raw message) is NULL, anything else
 /// is returned as it is. The text is decompressed straight into the buffer
 /// SQLite hands on to the reader.
 void mlarc_text_function(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
@@ -179,6 +180,10 @@ void mlarc_text_function(sqlite3_context* ctx, int /*argc*/, sqlite3_value** arg
     }
     const auto* p = static_cast<const char*>(sqlite3_value_blob(v));
     const std::string_view frame(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(v)));
+    if (frame.empty()) {
+        sqlite3_result_null(ctx);
+        return;
+    }
     size_t size = 0;
     if (!zstd_frame_content_size(frame, size)) {
         sqlite3_result_error(ctx, "stored message text is damaged (not a zstd frame)", -1);
@@ -195,6 +200,37 @@ void mlarc_text_function(sqlite3_context* ctx, int /*argc*/, sqlite3_value** arg
         return;
     }
     sqlite3_result_text64(ctx, out, size, sqlite3_free, SQLITE_UTF8);
+}
+
+/// SQL function mlarc_raw_text(part, codec, raw, raw_size, escaping): the
+/// text of a column marked as derived (raw_codec.hpp derive_text()), part
+/// 'headers' or 'body', from the message_raw columns; NULL for a NULL raw.
+void mlarc_raw_text_function(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+    if (sqlite3_value_type(argv[2]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const auto* part = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    const std::string_view which(part ? part : "");
+    if (which != "headers" && which != "body") {
+        sqlite3_result_error(ctx, "mlarc_raw_text: part is 'headers' or 'body'", -1);
+        return;
+    }
+    const auto* p = static_cast<const char*>(sqlite3_value_blob(argv[2]));
+    const std::string_view raw(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(argv[2])));
+    const sqlite3_int64 size = sqlite3_value_int64(argv[3]);
+    if (size < 0 || size > (sqlite3_int64{1} << 31)) {
+        sqlite3_result_error(ctx, "stored raw message is damaged (size)", -1);
+        return;
+    }
+    auto text = derive_text(which == "headers" ? DerivedPart::headers : DerivedPart::body,
+                            sqlite3_value_int(argv[1]), raw, static_cast<size_t>(size),
+                            sqlite3_value_int(argv[4]));
+    if (!text.ok()) {
+        sqlite3_result_error(ctx, text.error().message.c_str(), -1);
+        return;
+    }
+    sqlite3_result_text64(ctx, text->data(), text->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
 } // namespace
@@ -227,6 +263,10 @@ Result<Db> Db::open(const std::filesystem::path& path, OpenMode mode, int busy_t
     rc = sqlite3_create_function_v2(raw, "mlarc_text", 1,
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
                                     mlarc_text_function, nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(
+            raw, "mlarc_raw_text", 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+            nullptr, mlarc_raw_text_function, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return make_sqlite_error(rc, "cannot open " + path.string(), raw);
     sqlite3_extended_result_codes(raw, 1);
     std::string pragmas = "PRAGMA foreign_keys=ON;";

@@ -2,6 +2,7 @@
 // with dedup and threading (thread/threader.hpp over an SQL-backed graph).
 #include "store/store.hpp"
 
+#include "mime/decode.hpp"
 #include "thread/threader.hpp"
 
 #include <sqlite3.h>
@@ -404,21 +405,6 @@ Status insert_addresses(Store::Impl& im, int64_t id, const char* role,
     return {};
 }
 
-std::string headers_text(const std::vector<Header>& hs) {
-    size_t n = 0;
-    for (const auto& h : hs)
-        n += h.name.size() + h.value.size() + 3;
-    std::string out;
-    out.reserve(n);
-    for (const auto& h : hs) {
-        out += h.name;
-        out += ": ";
-        out += h.value;
-        out += '\n';
-    }
-    return out;
-}
-
 Status insert_mentions(Store::Impl& im, int64_t id, const std::vector<DeliverableMention>& ms) {
     for (const auto& dm : ms) {
         auto d = im.st("INSERT INTO deliverable_mentions(message_id, deliverable_id, kind, "
@@ -447,7 +433,9 @@ Status add_missing_mentions(Store::Impl& im, int64_t id,
 
 /// Binds without a copy: `t` must outlive the statement's run().
 void bind_text(sql::Stmt& s, int i, const StoredText& t) {
-    if (t.compressed)
+    if (t.derived)
+        s.bind_blob_ref(i, std::string_view("", 0)); // the marker: an empty BLOB
+    else if (t.compressed)
         s.bind_blob_ref(i, t.bytes);
     else
         s.bind_ref(i, t.bytes);
@@ -455,9 +443,12 @@ void bind_text(sql::Stmt& s, int i, const StoredText& t) {
 
 } // namespace
 
-void encode_message_text(IncomingMessage& m) {
-    m.headers_z = encode_text(headers_text(m.parsed.headers));
-    m.body_z = encode_text(m.parsed.body_text);
+void encode_message_text(IncomingMessage& m, std::string_view message) {
+    // The headers are always what decode_header_fields() reads again from the
+    // raw bytes; the body when it is the raw body section byte for byte.
+    m.headers_z = derived_text();
+    m.body_z = m.parsed.body_text == raw_body_section(message) ? derived_text()
+                                                               : encode_text(m.parsed.body_text);
     m.attachment_z = encode_text(m.parsed.attachment_text);
     m.text_encoded = true;
 }

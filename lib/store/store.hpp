@@ -86,9 +86,12 @@ struct IncomingMessage {
 
 /// Fills m.headers_z, m.body_z and m.attachment_z from m.parsed (headers as
 /// "Name: value" lines, body text, attachment text), compressed as
-/// store/raw_codec.hpp says. The import workers call it, so the writer thread
-/// does not compress.
-void encode_message_text(IncomingMessage& m);
+/// store/raw_codec.hpp says. `message` is the message m.parsed was decoded
+/// from (m.raw_encoded unescaped): the header text, and the body text when it
+/// is that message's body section byte for byte, are kept as the marker that
+/// readers derive them from the raw bytes. The import workers call it, so the
+/// writer thread does not compress.
+void encode_message_text(IncomingMessage& m, std::string_view message);
 
 enum class AddOutcome {
     stored,           // a new message

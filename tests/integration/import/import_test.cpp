@@ -326,35 +326,57 @@ TEST_CASE("killing the importer at random points converges to the same store", "
     WARN("import runs killed before finishing: " << killed << " of 8");
 }
 
-TEST_CASE("message text is stored compressed and read back unchanged through message_text",
+TEST_CASE("message text is stored compressed or derived from the raw message, and read back "
+          "unchanged through message_text",
           "[import]") {
     TempDir t;
-    std::string body;
-    for (int i = 0; i < 200; ++i) body += "Line " + std::to_string(i % 7) + " of a long patch body.\n";
-    write_file(t / "a.mbox", msg("long@x", "long", "", body) + msg("short@x", "short", "", "Hi.\n"));
+    std::string qp_body, qp_text;
+    for (int i = 0; i < 200; ++i) {
+        qp_body += "a =3D b in line " + std::to_string(i % 7) + " of a long patch body.\n";
+        qp_text += "a = b in line " + std::to_string(i % 7) + " of a long patch body.\n";
+    }
+    const std::string qp = "Content-Transfer-Encoding: quoted-printable\n";
+    // mboxrd: the ">From" line of "plain@x" is stored escaped as read (">>From").
+    write_file(t / "a.mbox",
+               msg("plain@x", "=?utf-8?q?caf=C3=A9?= plain", "", "Hello,\n>>From the start.\n") +
+                   msg("long@x", "long", qp, qp_body) + msg("short@x", "short", qp, "x =3D y\n"));
     ImportSummary s;
-    REQUIRE(run_import(opts_for(t, "l"), {t / "a.mbox"}, s).ok());
-    REQUIRE(s.stored == 2);
+    ImportOptions o = opts_for(t, "l");
+    o.format = MboxFormat::mboxrd;
+    REQUIRE(run_import(o, {t / "a.mbox"}, s).ok());
+    REQUIRE(s.stored == 3);
     auto st = Store::open(t / "archive", Store::Mode::read_write);
     REQUIRE(st.ok());
-    // The long body is a zstd BLOB in the table, the short one plain TEXT.
-    CHECK(q(*st, "SELECT count(*) FROM message_text_z t JOIN messages m ON m.id = t.message_id "
-                 "WHERE m.mid = 'long@x' AND typeof(t.body) = 'blob'") == 1);
-    CHECK(q(*st, "SELECT count(*) FROM message_text_z t JOIN messages m ON m.id = t.message_id "
-                 "WHERE m.mid = 'short@x' AND typeof(t.body) = 'text'") == 1);
+    auto form = [&](const char* mid, const char* column) {
+        return q(*st, std::string("SELECT CASE WHEN typeof(t.") + column +
+                          ") = 'text' THEN 0 WHEN length(t." + column +
+                          ") = 0 THEN 2 ELSE 1 END FROM message_text_z t JOIN messages m " +
+                          "ON m.id = t.message_id WHERE m.mid = '" + mid + "'");
+    };
+    // 2: the marker (derived from the raw message), 1: a zstd BLOB, 0: TEXT.
+    CHECK(form("plain@x", "headers") == 2);
+    CHECK(form("plain@x", "body") == 2);
+    CHECK(form("long@x", "headers") == 2);
+    CHECK(form("long@x", "body") == 1);
+    CHECK(form("short@x", "body") == 0);
     auto read = st->db().prepare("SELECT t.body, t.headers FROM messages m JOIN message_text t "
                                  "ON t.message_id = m.id WHERE m.mid = ?");
     REQUIRE(read.ok());
-    read->bind(1, std::string("long@x"));
-    REQUIRE(*read->step());
-    CHECK(read->text(0) == body);
-    CHECK(read->text(1).find("Subject: long\n") != std::string::npos);
+    auto text = [&](const char* mid, int column) {
+        read->reset();
+        read->bind(1, std::string(mid));
+        auto r = read->step();
+        return r.ok() && *r ? read->text(column) : std::string("(no row)");
+    };
+    CHECK(text("plain@x", 0) == "Hello,\n>From the start.\n");
+    CHECK(text("plain@x", 1).find("Subject: caf\u00e9 plain\n") != std::string::npos);
+    CHECK(text("plain@x", 1).find("Message-ID: <plain@x>\n") != std::string::npos);
+    CHECK(text("long@x", 0) == qp_text);
+    CHECK(text("long@x", 1).find("Subject: long\n") != std::string::npos);
+    CHECK(text("short@x", 0) == "x = y\n");
     read->reset();
-    read->bind(1, std::string("short@x"));
-    REQUIRE(*read->step());
-    CHECK(read->text(0) == "Hi.\n");
-    read->reset();
-    CHECK(q(*st, "SELECT count(*) FROM message_text WHERE body LIKE '%Line 3 of a long%'") == 1);
+    CHECK(q(*st, "SELECT count(*) FROM message_text WHERE body LIKE '%line 3 of a long%'") == 1);
+    CHECK(q(*st, "SELECT count(*) FROM message_text WHERE body LIKE '%From the start%'") == 1);
     // Deleting and inserting through the view (other writers' statements) reach the table.
     const int64_t id = q(*st, "SELECT id FROM messages WHERE mid = 'long@x'");
     const std::string where = " WHERE message_id = " + std::to_string(id);
@@ -363,6 +385,18 @@ TEST_CASE("message text is stored compressed and read back unchanged through mes
     REQUIRE(st->db().exec("INSERT INTO message_text(message_id, headers, body) VALUES (" +
                           std::to_string(id) + ", 'H: v', 'plain')").ok());
     CHECK(q(*st, "SELECT count(*) FROM message_text" + where + " AND body = 'plain'") == 1);
+    // A damaged raw message behind a marker is an error, not empty text.
+    const int64_t pid = q(*st, "SELECT id FROM messages WHERE mid = 'plain@x'");
+    REQUIRE(st->db()
+                .exec("UPDATE message_raw SET codec = 1, raw = x'00112233' WHERE message_id = " +
+                      std::to_string(pid))
+                .ok());
+    auto bad = st->db().prepare("SELECT body FROM message_text WHERE message_id = ?");
+    REQUIRE(bad.ok());
+    bad->bind(1, pid);
+    auto r = bad->step();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("damaged") != std::string::npos);
 }
 
 TEST_CASE("deliverable mentions are looked for only in the registry's lists", "[import]") {

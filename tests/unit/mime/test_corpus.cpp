@@ -5,6 +5,7 @@
 // decode time. Set MLARC_MIPS_ALL=1 to decode every year of linux-mips.
 #include "mime_test.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +23,12 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+bool same_headers(const std::vector<Header>& a, const std::vector<Header>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Header& x, const Header& y) {
+        return x.name == y.name && x.value == y.value;
+    });
+}
 
 /// The messages of a file: an mbox split crudely at "\nFrom " lines, else the whole file.
 std::vector<std::string> messages_of(const fs::path& p) {
@@ -115,6 +122,9 @@ TEST_CASE("corpus: every edge message decodes cleanly and fast", "[mime][corpus]
             }
             const std::string where = mlarc::test::unclean_field(*r);
             if (!where.empty()) FAIL(rel << ": invalid UTF-8 or NUL in " << where);
+            // The store derives the header text from the raw bytes again.
+            if (!same_headers(decode_header_fields(raw), r->headers))
+                FAIL(rel << ": decode_header_fields differs from decode_message's headers");
             by_name.emplace(rel, std::move(r).value());
         }
     }
@@ -188,6 +198,9 @@ TEST_CASE("corpus: linux-mips 2017 decodes completely", "[mime][corpus][mips]") 
             body += r->body_text.size();
             const std::string where = mlarc::test::unclean_field(*r);
             if (!where.empty()) FAIL("message " << count << ": invalid UTF-8 or NUL in " << where);
+            if (!same_headers(decode_header_fields(raw), r->headers))
+                FAIL("message " << count
+                                << ": decode_header_fields differs from decode_message's headers");
         }
     }
     const double secs = std::chrono::duration<double>(total).count();

@@ -19,6 +19,29 @@ TEST_CASE("decode: not a message at all", "[mime][decode]") {
     }
 }
 
+TEST_CASE("decode: header fields and body section read again from the raw bytes",
+          "[mime][decode]") {
+    const std::string raw = "Subject: =?utf-8?q?caf=C3=A9?=\n folded\nFrom: A <a@x>\n"
+                            "Content-Type: text/plain; charset=iso-8859-1\nX-8bit: \xe9t\xe9\n"
+                            "\nbody line\n\nsecond\n";
+    auto r = decode_message(raw);
+    REQUIRE(r.ok());
+    const auto fields = decode_header_fields(raw);
+    REQUIRE(fields.size() == r->headers.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+        CHECK(fields[i].name == r->headers[i].name);
+        CHECK(fields[i].value == r->headers[i].value);
+    }
+    CHECK(headers_text(fields) ==
+          "Subject: caf\u00e9 folded\nFrom: A <a@x>\n"
+          "Content-Type: text/plain; charset=iso-8859-1\nX-8bit: \u00e9t\u00e9\n");
+    CHECK(raw_body_section(raw) == "body line\n\nsecond\n");
+    CHECK(raw_body_section("Subject: x\n").empty());
+    CHECK(raw_body_section("Subject: x\n\n").empty());
+    CHECK(decode_header_fields("").empty());
+    CHECK(decode_header_fields("no header here\n").empty());
+}
+
 TEST_CASE("decode: the message fields", "[mime][decode]") {
     const std::string raw = R"(From MAILER-DAEMON Mon Jan  1 00:00:00 2001
 Received: from a by b; Tue, 2 Jan 2001 10:00:00 +0000
