@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -323,6 +324,13 @@ class BatchReader {
         std::lock_guard lk(mu_);
         return eof_;
     }
+    /// True once the whole input is read and every batch taken: the moment to
+    /// start reading the next file (no more batches are alive then than while
+    /// reading one file).
+    bool drained() {
+        std::lock_guard lk(mu_);
+        return done_ && queue_.empty();
+    }
 
   private:
     void run() {
@@ -424,13 +432,32 @@ class Importer {
           router_(std::move(router)), cx_{opts_, deliverables_, router_, std::move(registry_lists)},
           jobs_(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency())) {}
 
-    /// Imports one file or Maildir. `from_dir`: found inside a directory, where
-    /// a file that is not mail (a README, say) is skipped with a warning.
-    Status import_path(const std::filesystem::path& input, bool from_dir);
+    /// Imports the files and Maildirs in order. `from_dir`: found inside a
+    /// directory, where a file that is not mail (a README, say) is skipped with
+    /// a warning. A damaged file does not stop the others; a full disk or a
+    /// lost lock does. The first error is returned.
+    Status import_files(const std::vector<std::pair<std::filesystem::path, bool>>& files);
     /// Messages with these purge_identity_key()s are skipped, counted as purged.
     void skip_purged(std::unordered_set<std::string> keys) { purged_ = std::move(keys); }
 
   private:
+    /// A file made ready to read: what is known before its first batch. Made
+    /// without writing to the store, so one made ahead and not used leaves
+    /// nothing behind.
+    struct Prepared {
+        FileSummary fs;
+        std::filesystem::path abs;
+        SourceInfo src;
+        bool found = false;                    // the store knew the file
+        uint64_t start = 0;                    // byte offset reading starts at
+        std::unique_ptr<MessageSource> source; // null: nothing to read (fs.status says why)
+        std::unique_ptr<BatchReader> reader;   // framing on its own thread (start_reading)
+    };
+    Result<Prepared> prepare(const std::filesystem::path& input, bool from_dir);
+    void start_reading(Prepared& p);
+    /// Stores the prepared file's messages; calls `read_next` once its reader
+    /// has read it all (to start reading the next file meanwhile).
+    Status import_prepared(Prepared& p, const std::function<void()>& read_next);
     Result<Batch> read_batch(MessageSource& src);
     Status store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uint64_t end_offset,
                        FileSummary& fs);
@@ -450,7 +477,7 @@ class Importer {
     DecodeContext cx_;                        // what the decode workers read
     std::map<std::string, int64_t> list_ids_; // lists ensured in the store, by name
     unsigned jobs_;
-    uint64_t total_read_ = 0;
+    std::atomic<uint64_t> total_read_{0};    // by the reader threads (two at a file change)
     std::unordered_set<std::string> purged_; // store/purge.hpp purged_identities()
     std::unique_ptr<DecodePool> pool_; // started by the first file that is read; last member:
                                        // its workers stop before cx_ goes
@@ -534,20 +561,23 @@ Status Importer::store_batch(std::vector<Decoded>& decoded, SourceInfo& src, uin
     return {};
 }
 
-Status Importer::import_path(const std::filesystem::path& input, bool from_dir) {
-    FileSummary fs;
+Result<Importer::Prepared> Importer::prepare(const std::filesystem::path& input, bool from_dir) {
+    Prepared p;
+    FileSummary& fs = p.fs;
     std::error_code ec;
-    auto abs = std::filesystem::absolute(input, ec).lexically_normal();
+    p.abs = std::filesystem::absolute(input, ec).lexically_normal();
+    const auto& abs = p.abs;
     fs.path = abs.string();
     auto found = store_.find_source(fs.path);
     if (!found.ok()) return found.error();
+    p.found = found->has_value();
     // Hash as much of the head as the file had when it was last read, to
     // recognise an mbox that only grew.
     auto ident = identify(abs, *found && (*found)->size > 0 ? (*found)->size : 65536);
     if (!ident.ok()) return ident.error();
     // A new file gets its `sources` row only once it has opened as mail, so a
     // README skipped in a corpus directory leaves no row behind.
-    SourceInfo src;
+    SourceInfo& src = p.src;
     if (*found) {
         src = **found;
     } else {
@@ -558,8 +588,7 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     const bool same_head = src.head_hash == ident->head_hash && ident->size >= src.size;
     if (src.complete && same_head && ident->size == src.size && src.list_id == list_.id) {
         fs.status = "unchanged";
-        summary_.files.push_back(fs);
-        return {};
+        return p;
     }
     uint64_t start = (same_head && src.list_id == list_.id) ? src.done_offset : 0;
     fs.status = start > 0 ? "resumed" : "imported";
@@ -594,29 +623,53 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     if (!opened.ok() && from_dir && opened.error().code == Errc::bad_input) {
         fs.status = "skipped";
         fs.warnings.push_back(opened.error().message);
+        return p;
+    }
+    if (!opened.ok()) return opened.error();
+    p.start = start;
+    p.source = std::move(*opened);
+    return p;
+}
+
+void Importer::start_reading(Prepared& p) {
+    if (!p.source || p.reader) return;
+    MessageSource& source = *p.source;
+    // The reader thread frames up to two batches ahead of the one being
+    // stored, and the decode workers work on them meanwhile.
+    p.reader = std::make_unique<BatchReader>([this, &source] { return read_batch(source); },
+                                             [&source] { return source.bytes_done(); }, pool(), 2);
+}
+
+Status Importer::import_prepared(Prepared& p, const std::function<void()>& read_next) {
+    FileSummary& fs = p.fs;
+    SourceInfo& src = p.src;
+    if (!p.source) { // unchanged or skipped
         summary_.files.push_back(std::move(fs));
         return {};
     }
-    if (!opened.ok()) return opened.error();
-    if (!*found) {
+    if (!p.found) {
         auto c = store_.create_source(src);
         if (!c.ok()) return c.error();
         src.id = c->id;
     }
-    MessageSource& source = **opened;
+    const uint64_t start = p.start;
+    MessageSource& source = *p.source;
     auto log_id = store_.log_begin(src.id, start);
     if (!log_id.ok()) return log_id.error();
 
-    Progress progress("import " + abs.filename().string(), source.bytes_total(), opts_.progress);
-    // The reader thread frames up to two batches ahead of the one being
-    // stored, and the decode workers work on them meanwhile; this thread only
-    // stores, in input order.
+    Progress progress("import " + p.abs.filename().string(), source.bytes_total(), opts_.progress);
+    // This thread only stores, in input order.
     Status result;
     bool eof = false;
+    bool next_started = false;
     {
-        BatchReader reader([&] { return read_batch(source); }, [&] { return source.bytes_done(); },
-                           pool(), 2);
+        start_reading(p);
+        BatchReader& reader = *p.reader;
         while (auto item = reader.next()) {
+            if (!next_started && reader.drained()) {
+                next_started = true;
+                read_next();
+            }
             std::vector<Decoded> decoded = pool().wait(*item->job);
             if (auto st = store_batch(decoded, src, item->end_offset, fs); !st.ok()) {
                 result = st;
@@ -629,6 +682,7 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
             result = reader.status();
             eof = reader.eof();
         }
+        p.reader.reset(); // joins the reader thread
     }
     progress.finish();
     for (auto& w : source.take_warnings()) fs.warnings.push_back(std::move(w));
@@ -651,6 +705,39 @@ Status Importer::import_path(const std::filesystem::path& input, bool from_dir) 
     summary_.purged += fs.purged;
     summary_.bytes += src.done_offset - start;
     summary_.files.push_back(std::move(fs));
+    return result;
+}
+
+Status Importer::import_files(const std::vector<std::pair<std::filesystem::path, bool>>& files) {
+    Status result;
+    // The next file is opened and read (framed and decoded) while this thread
+    // stores the last batches of the current one, so the workers do not wait
+    // between files (they did for 3 s of 13 over linux-mips's 28 files). It is
+    // not made ahead when it is the current file again (its resume point is
+    // not saved yet) or when --stop-after is reached.
+    std::optional<Result<Prepared>> ahead;
+    for (size_t i = 0; i < files.size(); ++i) {
+        Result<Prepared> cur = ahead ? std::move(*ahead) : prepare(files[i].first, files[i].second);
+        ahead.reset();
+        auto read_next = [&] {
+            if (i + 1 >= files.size() || !cur.ok()) return;
+            if (opts_.stop_after && total_read_ >= opts_.stop_after) return;
+            std::error_code ec;
+            const auto next = std::filesystem::absolute(files[i + 1].first, ec).lexically_normal();
+            if (next == cur->abs) return;
+            ahead = prepare(files[i + 1].first, files[i + 1].second);
+            if (ahead->ok()) start_reading(**ahead);
+        };
+        Status st = cur.ok() ? import_prepared(*cur, read_next) : Status(cur.error());
+        if (!st.ok()) {
+            if (result.ok()) result = st;
+            // A damaged file does not stop the others; a full disk or a lost
+            // lock does.
+            const Errc c = st.error().code;
+            if (c != Errc::bad_input && c != Errc::io && c != Errc::unreadable) break;
+        }
+        if (opts_.stop_after && summary_.read >= static_cast<int64_t>(opts_.stop_after)) break;
+    }
     return result;
 }
 
@@ -768,18 +855,7 @@ Status run_import(const ImportOptions& opts, const std::vector<std::filesystem::
     auto purged = purged_identities(*store);
     if (!purged.ok()) return purged.error();
     imp.skip_purged(std::move(*purged));
-    Status result;
-    for (const auto& [f, from_dir] : files) {
-        auto st = imp.import_path(f, from_dir);
-        if (!st.ok()) {
-            if (result.ok()) result = st;
-            // A damaged file does not stop the others; a full disk or a lost
-            // lock does.
-            const Errc c = st.error().code;
-            if (c != Errc::bad_input && c != Errc::io && c != Errc::unreadable) break;
-        }
-        if (opts.stop_after && summary.read >= static_cast<int64_t>(opts.stop_after)) break;
-    }
+    Status result = imp.import_files(files);
     summary.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     if (opts.keep_lock) *opts.keep_lock = std::move(*lock); // held on for the index update
     return result;

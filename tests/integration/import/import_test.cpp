@@ -88,6 +88,71 @@ TEST_CASE("re-import is a no-op - a grown mbox imports only the new messages", "
     check_balance(s3);
 }
 
+TEST_CASE("files are read ahead while the one before is stored, with the same outcome",
+          "[import]") {
+    // The next file is opened and read once the current file's reader has
+    // read it all (ingest/importer.cpp import_files); small batches make
+    // several per file.
+    TempDir t;
+    std::string a, b;
+    for (int i = 0; i < 7; ++i)
+        a += msg("a" + std::to_string(i) + "@x", "A" + std::to_string(i));
+    for (int i = 0; i < 5; ++i)
+        b += msg("b" + std::to_string(i) + "@x", "Re: A" + std::to_string(i),
+                 "In-Reply-To: <a" + std::to_string(i) + "@x>\n");
+    write_file(t / "a.mbox", a);
+    write_file(t / "b.mbox", b);
+    std::filesystem::create_directories(t / "dir");
+    write_file(t / "dir" / "README", "not mail\n");
+    write_file(t / "dir" / "c.mbox", msg("c@x", "C"));
+    ImportOptions o = opts_for(t, "l");
+    o.batch_messages = 2;
+    ImportSummary s;
+    // a.mbox twice: its second turn must see the first one's saved state.
+    REQUIRE(run_import(o, {t / "a.mbox", t / "a.mbox", t / "b.mbox", t / "dir"}, s).ok());
+    check_balance(s);
+    CHECK(s.read == 13);
+    CHECK(s.stored == 13);
+    std::vector<std::string> got;
+    for (const auto& f : s.files)
+        got.push_back(std::filesystem::path(f.path).filename().string() + " " + f.status);
+    CHECK(got == std::vector<std::string>{"a.mbox imported", "a.mbox unchanged", "b.mbox imported",
+                                          "README skipped", "c.mbox imported"});
+    {
+        auto st = Store::open(t / "archive", Store::Mode::read_only);
+        REQUIRE(st.ok());
+        CHECK(q(*st, "SELECT count(DISTINCT thread_id) FROM messages") == 8);
+        CHECK(q(*st, "SELECT count(*) FROM sources WHERE complete = 1") == 3);
+        CHECK(q(*st, "SELECT count(*) FROM import_log") == 3);
+    }
+    // Stopped (as if killed) inside the second file: the third file is not
+    // touched, and a second run converges.
+    TempDir u;
+    write_file(u / "a.mbox", a);
+    write_file(u / "b.mbox", b);
+    write_file(u / "c.mbox", msg("c@x", "C"));
+    ImportOptions ou = opts_for(u, "l");
+    ou.batch_messages = 2;
+    ou.stop_after = 8;
+    ImportSummary s1, s2;
+    REQUIRE(run_import(ou, {u / "a.mbox", u / "b.mbox", u / "c.mbox"}, s1).ok());
+    CHECK(s1.read == 8);
+    {
+        auto st = Store::open(u / "archive", Store::Mode::read_only);
+        REQUIRE(st.ok());
+        CHECK(q(*st, "SELECT count(*) FROM sources") == 2);
+        CHECK(q(*st, "SELECT count(*) FROM messages") == 8);
+    }
+    ou.stop_after = 0;
+    REQUIRE(run_import(ou, {u / "a.mbox", u / "b.mbox", u / "c.mbox"}, s2).ok());
+    CHECK(s2.read == 5);
+    CHECK(s2.stored == 5);
+    auto st = Store::open(u / "archive", Store::Mode::read_only);
+    REQUIRE(st.ok());
+    CHECK(q(*st, "SELECT count(*) FROM messages") == 13);
+    CHECK(q(*st, "SELECT count(DISTINCT thread_id) FROM messages") == 8);
+}
+
 TEST_CASE("a cross-post is one message in two lists - other content under a known id is kept",
           "[import]") {
     TempDir t;
