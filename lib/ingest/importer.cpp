@@ -448,7 +448,6 @@ class Importer {
         FileSummary fs;
         std::filesystem::path abs;
         SourceInfo src;
-        bool found = false;                    // the store knew the file
         uint64_t start = 0;                    // byte offset reading starts at
         std::unique_ptr<MessageSource> source; // null: nothing to read (fs.status says why)
         std::unique_ptr<BatchReader> reader;   // framing on its own thread (start_reading)
@@ -570,7 +569,6 @@ Result<Importer::Prepared> Importer::prepare(const std::filesystem::path& input,
     fs.path = abs.string();
     auto found = store_.find_source(fs.path);
     if (!found.ok()) return found.error();
-    p.found = found->has_value();
     // Hash as much of the head as the file had when it was last read, to
     // recognise an mbox that only grew.
     auto ident = identify(abs, *found && (*found)->size > 0 ? (*found)->size : 65536);
@@ -647,7 +645,7 @@ Status Importer::import_prepared(Prepared& p, const std::function<void()>& read_
         summary_.files.push_back(std::move(fs));
         return {};
     }
-    if (!p.found) {
+    if (src.id == 0) { // a file the store does not know yet
         auto c = store_.create_source(src);
         if (!c.ok()) return c.error();
         src.id = c->id;

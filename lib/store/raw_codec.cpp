@@ -85,9 +85,13 @@ Result<std::string> derive_text(DerivedPart part, int codec, std::string_view ra
     if (!bytes.ok()) return bytes.error();
     if (escaping < 0 || escaping > static_cast<int>(Escaping::mboxrd))
         return make_error(Errc::bad_input, "unknown raw escaping " + std::to_string(escaping));
-    const std::string message = unescape(*bytes, static_cast<Escaping>(escaping));
-    if (part == DerivedPart::headers) return headers_text(decode_header_fields(message));
-    return std::string(raw_body_section(message));
+    const auto esc = static_cast<Escaping>(escaping);
+    // The header decoder may look past the first empty line (a header folded
+    // across it), so it gets the whole message. The body section is cut
+    // before un-escaping, which works line by line and never makes or removes
+    // an empty line: one copy of the body instead of two of the message.
+    if (part == DerivedPart::headers) return headers_text(decode_header_fields(unescape(*bytes, esc)));
+    return unescape(raw_body_section(*bytes), esc);
 }
 
 bool zstd_frame_content_size(std::string_view frame, size_t& size) {
