@@ -110,7 +110,6 @@ Result<PurgeResult> purge_messages(Store& store, std::span<const int64_t> ids,
         for (const char* sql : {"DELETE FROM message_text WHERE message_id=?",
                                 "DELETE FROM message_raw WHERE message_id=?",
                                 "DELETE FROM message_lists WHERE message_id=?",
-                                "DELETE FROM message_addresses WHERE message_id=?",
                                 "DELETE FROM attachments WHERE message_id=?",
                                 "DELETE FROM deliverable_mentions WHERE message_id=?",
                                 "DELETE FROM messages WHERE id=?"}) {

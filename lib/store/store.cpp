@@ -4,6 +4,7 @@
 
 #include "mime/decode.hpp"
 #include "thread/threader.hpp"
+#include "util/strings.hpp"
 
 #include <sqlite3.h>
 
@@ -84,12 +85,21 @@ struct Store::Impl : ThreadGraph {
         q.reset();
         return out;
     }
+    /// The message add_message is threading: its own node is put with the id
+    /// its row is about to get (no lookup, no update afterwards).
+    std::string_view adding_mid;
+    int64_t adding_id = 0;
+
     void put(const ThreadNode& n) override {
-        auto s = st("INSERT OR REPLACE INTO thread_nodes(mid, thread_id, parent_mid, parent_reason, "
-                    "message_id) VALUES(?,?,?,?,(SELECT id FROM messages WHERE mid=?1 AND "
-                    "mid_seq=1))");
+        const bool own = !adding_mid.empty() && n.mid == adding_mid;
+        auto s = own ? st("INSERT OR REPLACE INTO thread_nodes(mid, thread_id, parent_mid, "
+                          "parent_reason, message_id) VALUES(?,?,?,?,?)")
+                     : st("INSERT OR REPLACE INTO thread_nodes(mid, thread_id, parent_mid, "
+                          "parent_reason, message_id) VALUES(?,?,?,?,(SELECT id FROM messages "
+                          "WHERE mid=?1 AND mid_seq=1))");
         if (!s.ok()) return fail(s.error());
         (*s)->bind(1, n.mid).bind(2, n.thread_id);
+        if (own) (*s)->bind(5, adding_id);
         if (n.parent_mid.empty()) (*s)->bind_null(3).bind_null(4);
         else (*s)->bind(3, n.parent_mid).bind(4, n.parent_reason);
         if (auto r = (*s)->run(); !r.ok()) fail(r.error());
@@ -388,23 +398,6 @@ Result<int64_t> Store::change_seq() {
 
 namespace {
 
-Status insert_addresses(Store::Impl& im, int64_t id, const char* role,
-                        std::span<const Address> addrs) {
-    auto q = im.st("INSERT OR IGNORE INTO message_addresses(message_id, role, position, address, "
-                   "name) VALUES(?,?,?,?,?)");
-    if (!q.ok()) return q.error();
-    int pos = 0;
-    for (const auto& a : addrs) {
-        (*q)->bind(1, id)
-            .bind_ref(2, role)
-            .bind(3, pos++)
-            .bind_ref(4, a.address)
-            .bind_ref(5, a.name);
-        MLARC_TRY_STATUS((*q)->run());
-    }
-    return {};
-}
-
 Status insert_mentions(Store::Impl& im, int64_t id, const std::vector<DeliverableMention>& ms) {
     for (const auto& dm : ms) {
         auto d = im.st("INSERT INTO deliverable_mentions(message_id, deliverable_id, kind, "
@@ -443,6 +436,31 @@ void bind_text(sql::Stmt& s, int i, const StoredText& t) {
 
 } // namespace
 
+std::string addresses_json(const ParsedMessage& p) {
+    std::string out = "{";
+    auto role = [&out](std::string_view name, std::span<const Address> addrs) {
+        if (addrs.empty()) return;
+        if (out.size() > 1) out += ',';
+        out += '"';
+        out += name;
+        out += "\":[";
+        for (size_t i = 0; i < addrs.size(); ++i) {
+            out += i ? ",[\"" : "[\"";
+            out += json_escape(addrs[i].address);
+            out += "\",\"";
+            out += json_escape(addrs[i].name);
+            out += "\"]";
+        }
+        out += ']';
+    };
+    role("from", std::span<const Address>(&p.from, 1));
+    role("to", p.to);
+    role("cc", p.cc);
+    role("reply-to", p.reply_to);
+    out += '}';
+    return out;
+}
+
 void encode_message_text(IncomingMessage& m, std::string_view message) {
     // The headers are always what decode_header_fields() reads again from the
     // raw bytes; the body when it is the raw body section byte for byte.
@@ -450,6 +468,7 @@ void encode_message_text(IncomingMessage& m, std::string_view message) {
     m.body_z = m.parsed.body_text == raw_body_section(message) ? derived_text()
                                                                : encode_text(m.parsed.body_text);
     m.attachment_z = encode_text(m.parsed.attachment_text);
+    m.addresses_json = addresses_json(m.parsed);
     m.text_encoded = true;
 }
 
@@ -500,7 +519,10 @@ Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id,
         ThreaderOptions topts;
         topts.subject_threading = im.opts.subject_threading;
         im.graph_error.reset();
+        im.adding_mid = m.mid;
+        im.adding_id = id;
         tr = thread_message(im, tin, topts);
+        im.adding_mid = {};
         if (im.graph_error) return *im.graph_error;
     } else {
         // Another content under a known Message-ID: threading follows the first copy.
@@ -530,29 +552,26 @@ Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id,
     MLARC_TRY_STATUS(s.run());
     im.next_id = id + 1;
 
-    if (mid_seq == 1) {
-        auto n = im.st("UPDATE thread_nodes SET message_id=? WHERE mid=?");
-        if (!n.ok()) return n.error();
-        (*n)->bind(1, id).bind(2, m.mid);
-        MLARC_TRY_STATUS((*n)->run());
-    }
     {
-        auto t = im.st("INSERT INTO message_text_z(message_id, headers, body, attachment_text) "
-                       "VALUES(?,?,?,?)");
+        auto t = im.st("INSERT INTO message_text_z(message_id, headers, body, attachment_text, "
+                       "addresses) VALUES(?,?,?,?,?)");
         if (!t.ok()) return t.error();
         (*t)->bind(1, id);
         if (m.text_encoded) {
             bind_text(**t, 2, m.headers_z);
             bind_text(**t, 3, m.body_z);
             bind_text(**t, 4, m.attachment_z);
+            (*t)->bind_ref(5, m.addresses_json);
             MLARC_TRY_STATUS((*t)->run());
         } else {
             const StoredText h = encode_text(headers_text(m.parsed.headers));
             const StoredText b = encode_text(m.parsed.body_text);
             const StoredText a = encode_text(m.parsed.attachment_text);
+            const std::string addrs = addresses_json(m.parsed);
             bind_text(**t, 2, h);
             bind_text(**t, 3, b);
             bind_text(**t, 4, a);
+            (*t)->bind_ref(5, addrs);
             MLARC_TRY_STATUS((*t)->run());
         }
     }
@@ -572,13 +591,6 @@ Result<AddOutcome> Store::add_message(const IncomingMessage& m, int64_t list_id,
         MLARC_TRY_STATUS((*l)->run());
     }
     MLARC_TRY_STATUS(insert_mentions(im, id, m.mentions));
-    // In primary-key order (message_id, role, position): every row is then
-    // appended at the end of the table's b-tree, which SQLite does without
-    // splitting pages in half.
-    MLARC_TRY_STATUS(insert_addresses(im, id, "cc", m.parsed.cc));
-    MLARC_TRY_STATUS(insert_addresses(im, id, "from", std::span<const Address>(&m.parsed.from, 1)));
-    MLARC_TRY_STATUS(insert_addresses(im, id, "reply-to", m.parsed.reply_to));
-    MLARC_TRY_STATUS(insert_addresses(im, id, "to", m.parsed.to));
     if (!m.parsed.attachments.empty()) {
         auto a = im.st("INSERT OR IGNORE INTO attachments(message_id, part_no, filename, "
                        "content_type, size) VALUES(?,?,?,?,?)");

@@ -82,9 +82,15 @@ struct IncomingMessage {
     // encodes them itself when `text_encoded` is false.
     bool text_encoded = false;
     StoredText headers_z, body_z, attachment_z;
+    std::string addresses_json; // addresses_json(parsed), when text_encoded
 };
 
-/// Fills m.headers_z, m.body_z and m.attachment_z from m.parsed (headers as
+/// The message_text_z.addresses column for `p` (migration 0007): a JSON object
+/// role -> [[address, name], ...], "from" always, then "to", "cc" and
+/// "reply-to" when present, each in header order.
+std::string addresses_json(const ParsedMessage& p);
+
+/// Fills m.headers_z, m.body_z, m.attachment_z and m.addresses_json from m.parsed (headers as
 /// "Name: value" lines, body text, attachment text), compressed as
 /// store/raw_codec.hpp says. `message` is the message m.parsed was decoded
 /// from (m.raw_encoded unescaped): the header text, and the body text when it

@@ -10,6 +10,8 @@
 #include "store/raw_codec.hpp"
 #include "test_support.hpp"
 
+#include <span>
+
 using namespace mlarc;
 using mlarc::test::TempDir;
 
@@ -37,7 +39,30 @@ void check_balance(const ImportSummary& s) {
 /// decoding its raw bytes gives (the headers, and most bodies, are kept as a
 /// marker and derived from the raw message: store/raw_codec.hpp). Returns the
 /// number of messages checked.
+/// The rows of message_addresses for a message decoded as `p`, as the query
+/// in check_text_matches_raw() joins them (roles in name order).
+std::string address_rows(const ParsedMessage& p) {
+    std::string out;
+    auto role = [&](const char* name, std::span<const Address> as) {
+        for (const auto& a : as) {
+            if (!out.empty()) out += '\x02';
+            out += std::string(name) + '\x01' + a.address + '\x01' + a.name;
+        }
+    };
+    role("cc", p.cc);
+    role("from", std::span<const Address>(&p.from, 1));
+    role("reply-to", p.reply_to);
+    role("to", p.to);
+    return out;
+}
+
 int64_t check_text_matches_raw(Store& store) {
+    auto addrs = store.db().prepare(
+        "SELECT group_concat(role || char(1) || address || char(1) || name, char(2)) FROM "
+        "(SELECT role, address, name FROM message_addresses WHERE message_id = ? "
+        "ORDER BY role, position)");
+    REQUIRE(addrs.ok());
+    int64_t addr_differ = 0;
     auto st = store.db().prepare(
         "SELECT m.id, r.codec, r.raw, r.raw_size, r.escaping, t.headers, t.body, t.attachment_text "
         "FROM messages m JOIN message_raw r ON r.message_id = m.id "
@@ -58,8 +83,18 @@ int64_t check_text_matches_raw(Store& store) {
             p->attachment_text != st->text(7)) {
             if (++differ <= 5) UNSCOPED_INFO("message " << st->int64(0) << ": text differs");
         }
+        // The addresses read through the message_addresses view (migration
+        // 0007) are the decoded ones, in header order.
+        addrs->reset();
+        addrs->bind(1, st->int64(0));
+        auto a = addrs->step();
+        REQUIRE(a.ok());
+        REQUIRE(*a);
+        if (addrs->text(0) != address_rows(*p) && ++addr_differ <= 5)
+            UNSCOPED_INFO("message " << st->int64(0) << ": addresses differ");
     }
     CHECK(differ == 0);
+    CHECK(addr_differ == 0);
     return n;
 }
 

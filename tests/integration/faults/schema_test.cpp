@@ -32,6 +32,20 @@ int64_t query(const fs::path& db_path, const std::string& sql) {
     return v->value_or(-1);
 }
 
+/// The first column of the first row of `sql` as text, with the database
+/// `attach` (when given) attached as `old`.
+std::string query_text(const fs::path& db_path, const std::string& sql,
+                       const fs::path& attach = {}) {
+    auto db = mlarc::sql::Db::open(db_path, mlarc::sql::OpenMode::read_only);
+    REQUIRE(db.ok());
+    if (!attach.empty()) REQUIRE(db->exec("ATTACH '" + attach.string() + "' AS old").ok());
+    auto q = db->prepare(sql);
+    REQUIRE(q.ok());
+    auto r = q->step();
+    REQUIRE(r.ok());
+    return *r ? q->text(0) : std::string("(no row)");
+}
+
 int set_index_schema(const fs::path& archive, const std::string& value) {
     const std::string sh = "xapian-metadata set '" + (archive / "xapian").string() + "' schema " + value;
     return std::system(sh.c_str());
@@ -45,6 +59,17 @@ TEST_CASE("a store of schema version 1 is migrated after a backup and keeps its 
     const fs::path a = w / "archive";
     make_v1_store(a);
     REQUIRE(query(a / "store.sqlite", "PRAGMA user_version") == 1);
+    {
+        // More recipients for message 3, written out of position order, one
+        // with a name JSON must escape.
+        auto db = mlarc::sql::Db::open(a / "store.sqlite", mlarc::sql::OpenMode::read_write);
+        REQUIRE(db.ok());
+        REQUIRE(db->exec("INSERT INTO message_addresses VALUES(3,'to',2,'c@example.org','C');"
+                         "INSERT INTO message_addresses VALUES(3,'to',1,'b@example.org',"
+                         "'B \"q\" \\ '||char(9)||'é');"
+                         "INSERT INTO message_addresses VALUES(3,'reply-to',0,'r@example.org','')")
+                    .ok());
+    }
     const auto r = run_mlarc({"import", "--archive", a.string(), "--list", "fgdpmwg2", "--quiet",
                               (corpus() / "fgdpmwg2.mbox").string()});
     INFO("stderr: " << r.err);
@@ -80,6 +105,35 @@ TEST_CASE("a store of schema version 1 is migrated after a backup and keeps its 
     CHECK(
         query(bak, "SELECT count(*) FROM sqlite_master WHERE name = 'message_addresses_address'") ==
         1);
+    // Migration 0007 moved the address rows into message_text_z.addresses; the
+    // view message_addresses gives the very rows the table held, positions in
+    // order, and a migrated row is the text an import writes.
+    const std::string cols = "message_id, role, position, address, name";
+    CHECK(query(bak, "SELECT count(*) FROM message_addresses") == 14);
+    CHECK(query_text(a / "store.sqlite",
+                     "SELECT count(*) FROM (SELECT " + cols +
+                         " FROM old.message_addresses EXCEPT "
+                         "SELECT " +
+                         cols + " FROM main.message_addresses WHERE message_id <= 5)",
+                     bak) == "0");
+    CHECK(query(a / "store.sqlite",
+                "SELECT count(*) FROM message_addresses WHERE message_id <= 5") == 14);
+    CHECK(query_text(a / "store.sqlite",
+                     "SELECT group_concat(address || '=' || name, ';') FROM (SELECT address, name "
+                     "FROM message_addresses WHERE message_id = 3 AND role = 'to' ORDER BY "
+                     "position)") == "hujing25@huawei.com=Jing Hu;b@example.org=B \"q\" \\ \té;"
+                                     "c@example.org=C");
+    CHECK(query_text(a / "store.sqlite",
+                     "SELECT addresses FROM message_text_z WHERE message_id = 3") ==
+          "{\"from\":[[\"limyg@etri.re.kr\",\"Youngjin "
+          "Lim\"]],\"to\":[[\"hujing25@huawei.com\",\"Jing "
+          "Hu\"],[\"b@example.org\",\"B \\\"q\\\" \\\\ \\té\"],[\"c@example.org\",\"C\"]],\"cc\":[["
+          "\"fgdpmwg2@lists.itu.int\",\"\"]],\"reply-to\":[[\"r@example.org\",\"\"]]}");
+    CHECK(query(a / "store.sqlite", "SELECT count(*) FROM sqlite_master WHERE name = "
+                                    "'messages_from'") == 0);
+    // Messages imported since have their addresses too.
+    CHECK(query(a / "store.sqlite", "SELECT count(DISTINCT message_id) FROM message_addresses "
+                                    "WHERE message_id > 5 AND role = 'from'") == newer);
     CHECK(check_integrity(a) == "");
     const auto s = run_mlarc({"search", "--archive", a.string(), "deliverable"});
     CHECK(s.status == 0);

@@ -4,8 +4,9 @@
 // (the mlarc binary is killed with SIGKILL and re-run).
 #include "ingest/importer.hpp"
 #include "store/raw_codec.hpp"
-#include "util/lock.hpp"
+#include "store/rows.hpp"
 #include "test_support.hpp"
+#include "util/lock.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -462,6 +463,56 @@ TEST_CASE("message text is stored compressed or derived from the raw message, an
     auto r = bad->step();
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("damaged") != std::string::npos);
+}
+
+TEST_CASE("addresses are kept in the message's text row and read back through "
+          "message_addresses in header order",
+          "[import]") {
+    TempDir t;
+    // "reply@x" comes first and names "late@x", which arrives after it.
+    const std::string to =
+        "To: =?utf-8?q?Z=C3=BCrich_=22Q=22?= <Z@Example.org>, plain@example.org,\n"
+        " \"Back \\\\ Slash\" <back@example.org>\n"
+        "Cc: cc@example.org\nReply-To: Replies <r@example.org>\n"
+        "In-Reply-To: <late@x>\n";
+    write_file(t / "a.mbox", msg("reply@x", "Re: hello", to) + msg("late@x", "hello"));
+    ImportSummary s;
+    REQUIRE(run_import(opts_for(t, "l"), {t / "a.mbox"}, s).ok());
+    REQUIRE(s.stored == 2);
+    auto st = Store::open(t / "archive", Store::Mode::read_write);
+    REQUIRE(st.ok());
+    auto rows = [&](const char* mid) {
+        auto r = st->db().prepare(
+            "SELECT a.role || ' ' || a.position || ' ' || a.address || ' [' || a.name || ']' "
+            "FROM message_addresses a JOIN messages m ON m.id = a.message_id WHERE m.mid = ? "
+            "ORDER BY a.role, a.position");
+        REQUIRE(r.ok());
+        r->bind(1, std::string(mid));
+        std::vector<std::string> out;
+        REQUIRE(
+            sql::for_each_row(*r, [&](const sql::Stmt& row) { out.push_back(row.text(0)); }).ok());
+        return out;
+    };
+    // msg() writes "To: list@example.org"; the second To field's addresses
+    // follow it.
+    const std::vector<std::string> want = {"cc 0 cc@example.org []",
+                                           "from 0 alice@example.org [Alice]",
+                                           "reply-to 0 r@example.org [Replies]",
+                                           "to 0 list@example.org []",
+                                           "to 1 z@example.org [Z\u00fcrich \"Q\"]",
+                                           "to 2 plain@example.org []",
+                                           "to 3 back@example.org [Back \\ Slash]"};
+    CHECK(rows("reply@x") == want);
+    CHECK(rows("late@x") ==
+          std::vector<std::string>{"from 0 alice@example.org [Alice]", "to 0 list@example.org []"});
+    // One JSON text per message, in the message's text row.
+    CHECK(q(*st, "SELECT count(*) FROM message_text_z WHERE json_valid(addresses)") == 2);
+    CHECK(q(*st, "SELECT count(*) FROM sqlite_master WHERE name = 'message_addresses' AND "
+                 "type = 'view'") == 1);
+    // Every stored message's own thread node points at it, the late parent's too.
+    CHECK(q(*st, "SELECT count(*) FROM messages m JOIN thread_nodes n ON n.mid = m.mid "
+                 "WHERE n.message_id = m.id") == 2);
+    CHECK(q(*st, "SELECT count(*) FROM thread_nodes WHERE message_id IS NULL") == 0);
 }
 
 TEST_CASE("deliverable mentions are looked for only in the registry's lists", "[import]") {
