@@ -121,8 +121,13 @@ struct DecodeContext {
 Decoded decode_one(RawMessage& rm, int64_t now, const DecodeContext& cx) {
     const ImportOptions& opts = cx.opts;
     const auto t0 = Clock::now();
-    std::string msg = unescape(rm.raw, rm.escaping);
+    // Most messages have no escaped From line: decoded from the raw bytes in place.
+    std::string unescaped;
+    if (needs_unescape(rm.raw, rm.escaping)) unescaped = unescape(rm.raw, rm.escaping);
+    const std::string_view msg = unescaped.empty() ? std::string_view(rm.raw) : unescaped;
     DecodeOptions dopts;
+    // The store derives the header text from the raw bytes (encode_message_text).
+    dopts.header_fields = false;
     auto parsed = decode_message(msg, dopts);
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     std::optional<ListInfo> routed;

@@ -42,6 +42,10 @@ std::string unescape(std::string_view raw, Escaping e) {
     return out;
 }
 
+bool needs_unescape(std::string_view raw, Escaping e) {
+    return e != Escaping::none && raw.find(">From ") != std::string_view::npos;
+}
+
 std::string escape_mboxrd(std::string_view message) {
     std::string out;
     out.reserve(message.size() + 16);

@@ -74,6 +74,9 @@ struct RawMessage {
 /// Unescapes raw bytes: mboxrd removes one '>' from lines matching ^>+From ,
 /// mboxo from lines matching ^>From . Returns raw unchanged for Escaping::none.
 std::string unescape(std::string_view raw, Escaping e);
+/// False when unescape(raw, e) is certainly raw itself (no ">From " anywhere,
+/// or Escaping::none): the caller can skip the copy. One memmem pass.
+bool needs_unescape(std::string_view raw, Escaping e);
 /// Escapes a message for writing as mboxrd (adds one '>' to ^>*From lines).
 std::string escape_mboxrd(std::string_view message);
 

@@ -428,18 +428,25 @@ void read_root_header(const HeaderBlock& hb, const DecodeOptions& opt, ParsedMes
         if (!cs.empty() && charset_known(cs)) fallback = std::string(cs);
     }
     bool seen[16] = {}; // Known values already read (the first field of a kind wins)
-    m.headers.reserve(hb.fields.size());
-    std::string unfolded;
+    if (opt.header_fields) m.headers.reserve(hb.fields.size());
+    std::string unfolded, decoded_only;
     for (const auto& f : hb.fields) {
         // Most fields are one line: no copy until the decoded value.
         const bool folded = f.folded || std::memchr(f.value.data(), '\r', f.value.size());
         if (folded) unfolded = unfold(f.value, &m.flags);
         const std::string_view value = folded ? std::string_view(unfolded) : trim(f.value);
-        m.headers.push_back({std::string(f.name), decode_rfc2047(value, &m.flags, fallback)});
-        const std::string& decoded = m.headers.back().value;
-        // Address headers: raw 8-bit bytes to UTF-8 first (a Big5 trail byte can be '@').
-        auto addresses = [&] { return parse_address_list(header_text(value, fallback), opt.deobfuscate_at); };
         const Known kind = known_field(f.name);
+        // The decoded value, kept in m.headers; without header_fields only when
+        // a field below reads it or decoding can set a flag.
+        if (opt.header_fields)
+            m.headers.push_back({std::string(f.name), decode_rfc2047(value, &m.flags, fallback)});
+        else if (kind == Known::subject || kind == Known::from || !plain_header_text(value))
+            decoded_only = decode_rfc2047(value, &m.flags, fallback);
+        const std::string& decoded = opt.header_fields ? m.headers.back().value : decoded_only;
+        // Address headers: raw 8-bit bytes to UTF-8 first (a Big5 trail byte can be '@').
+        auto addresses = [&] {
+            return parse_address_list(header_text(value, fallback), opt.deobfuscate_at);
+        };
         const bool first = !seen[static_cast<int>(kind)];
         seen[static_cast<int>(kind)] = true;
         switch (kind) {

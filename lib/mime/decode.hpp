@@ -34,6 +34,9 @@ struct DecodeOptions {
     bool deobfuscate_at = false;        // pipermail "user at host" in address headers -> user@host
     int extract_part = 0;               // leaf part (Attachment::part_no) whose decoded bytes
                                         // go to ParsedMessage::extracted; 0: none
+    bool header_fields = true;          // false: ParsedMessage::headers stays empty (the
+                                        // fields it names and the flags are the same); for a
+                                        // caller that derives the header text later
 };
 
 /// Decodes one message. Errc::bad_input only when `raw` is empty or has no
@@ -68,6 +71,10 @@ std::string_view raw_body_section(std::string_view raw);
 /// (flag_nul_bytes). `flags` may be null.
 std::string decode_rfc2047(std::string_view value, uint32_t* flags = nullptr,
                            std::string_view fallback_charset = "windows-1252");
+
+/// True when `value` is printable ASCII and tabs without "=?": decode_rfc2047()
+/// gives it back unchanged and sets no flag.
+bool plain_header_text(std::string_view value);
 
 // --- charsets and UTF-8 ----------------------------------------------------
 

@@ -40,7 +40,8 @@ bool all_ws(std::string_view s) {
 
 std::string_view charset_base(std::string_view cs) { return cs.substr(0, cs.find('*')); }
 
-/// True when `s` is printable ASCII and tabs without "=?": nothing to decode.
+} // namespace
+
 /// One pass, 8 bytes at a time (most header values).
 bool plain_header_text(std::string_view s) {
     size_t i = 0;
@@ -56,8 +57,6 @@ bool plain_header_text(std::string_view s) {
     }
     return true;
 }
-
-} // namespace
 
 std::string decode_rfc2047(std::string_view in, uint32_t* flags, std::string_view fallback) {
     using namespace mime_detail;

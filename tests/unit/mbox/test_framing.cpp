@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace mlarc;
 using namespace mlarc::test;
 
@@ -79,6 +81,25 @@ TEST_CASE("unescape and escape_mboxrd", "[mbox]") {
           ">From a\n>>From b\nx\r\n>From c\r\nFrom");
     std::string tricky = "From x\n>From y\n>>>From z\n\nFrom \n>\n";
     CHECK(unescape(escape_mboxrd(tricky), Escaping::mboxrd) == tricky);
+}
+
+TEST_CASE("needs_unescape is false only where unescape changes nothing", "[mbox]") {
+    CHECK_FALSE(needs_unescape(">From a\n", Escaping::none));
+    CHECK(needs_unescape(">From a\n", Escaping::mboxrd));
+    CHECK(needs_unescape("x\n>>From a\n", Escaping::mboxo));
+    CHECK(needs_unescape("x >From a\n", Escaping::mboxrd)); // not at a line start: a false alarm
+    CHECK_FALSE(needs_unescape("From a\n> From b\n>Fromage\n", Escaping::mboxrd));
+    CHECK_FALSE(needs_unescape("", Escaping::mboxrd));
+    // Random lines of '>', "From " and text: whenever it says no, unescape agrees.
+    std::mt19937 rng(7);
+    const char* pieces[] = {">", "From ", "x", "\n", "\r\n", ">From", " "};
+    for (int i = 0; i < 2000; ++i) {
+        std::string s;
+        for (int k = 0; k < 12; ++k)
+            s += pieces[rng() % std::size(pieces)];
+        for (Escaping e : {Escaping::mboxo, Escaping::mboxrd})
+            if (!needs_unescape(s, e)) CHECK(unescape(s, e) == s);
+    }
 }
 
 TEST_CASE("format names", "[mbox]") {
