@@ -28,8 +28,13 @@ template <typename Fn> void for_each_from_line(std::string_view text, Fn fn) {
 
 } // namespace
 
+bool needs_unescape(std::string_view raw, Escaping e) {
+    return e != Escaping::none && raw.find(">From ") != std::string_view::npos;
+}
+
 std::string unescape(std::string_view raw, Escaping e) {
-    if (e == Escaping::none) return std::string(raw);
+    // One memmem instead of a look at every line start for most messages.
+    if (!needs_unescape(raw, e)) return std::string(raw);
     std::string out;
     out.reserve(raw.size());
     size_t copied = 0;
@@ -40,10 +45,6 @@ std::string unescape(std::string_view raw, Escaping e) {
     });
     out.append(raw, copied);
     return out;
-}
-
-bool needs_unescape(std::string_view raw, Escaping e) {
-    return e != Escaping::none && raw.find(">From ") != std::string_view::npos;
 }
 
 std::string escape_mboxrd(std::string_view message) {

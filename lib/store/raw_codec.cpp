@@ -90,7 +90,9 @@ Result<std::string> derive_text(DerivedPart part, int codec, std::string_view ra
     // across it), so it gets the whole message. The body section is cut
     // before un-escaping, which works line by line and never makes or removes
     // an empty line: one copy of the body instead of two of the message.
-    if (part == DerivedPart::headers) return headers_text(decode_header_fields(unescape(*bytes, esc)));
+    if (part == DerivedPart::headers)
+        return headers_text(decode_header_fields(needs_unescape(*bytes, esc) ? unescape(*bytes, esc)
+                                                                             : std::move(*bytes)));
     return unescape(raw_body_section(*bytes), esc);
 }
 
